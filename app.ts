@@ -1,0 +1,46 @@
+/** Builds the Hono app from the running services: middleware, API, pages. */
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { bodyLimit } from "hono/body-limit";
+import type { AppContext } from "./lib/context.ts";
+import { ApiError, errorBody } from "./lib/http.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { videoRoutes } from "./routes/api/videos.ts";
+import { ingestRoutes } from "./routes/api/ingest.ts";
+import { mediaRoutes } from "./routes/media.ts";
+import { homeRoutes } from "./routes/home.tsx";
+
+/** Largest JSON body the API takes (chunks have their own limit). */
+const JSON_BODY_LIMIT = 64 * 1024;
+
+/** The whole HTTP surface of VideoFlow. */
+export function createApp(ctx: AppContext): Hono {
+  const app = new Hono();
+  app.use(requestId());
+  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use("/api/*", async (c, next) => {
+    if (c.req.method === "PUT" && c.req.path.includes("/chunks/")) return await next();
+    return await bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: (c) =>
+        c.json(errorBody("too_large", `the body is over ${JSON_BODY_LIMIT} bytes`), 413),
+    })(c, next);
+  });
+
+  app.route("/", healthRoutes(ctx));
+  app.route("/api/videos", ingestRoutes(ctx));
+  app.route("/api/videos", videoRoutes(ctx));
+  app.route("/media", mediaRoutes(ctx));
+  app.route("/", homeRoutes(ctx));
+
+  app.notFound((c) =>
+    c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404)
+  );
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
+    console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}:`, err);
+    return c.json(errorBody("internal", "something went wrong on the server"), 500);
+  });
+  return app;
+}

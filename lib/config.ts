@@ -1,0 +1,165 @@
+/**
+ * Configuration from the environment. Every variable has an embedded default, so the app starts
+ * with none; a bad value raises a {@link ConfigError} whose message is one line naming the variable
+ * and the fix.
+ */
+
+const MiB = 1024 * 1024;
+
+/** S3 settings when a real S3 is configured; `null` means the embedded server. */
+export interface S3Settings {
+  endpoint: string;
+  publicEndpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+}
+
+/** The whole configuration of one process. */
+export interface Config {
+  port: number;
+  dataDir: string;
+  /** `null`: embedded PGlite in `dataDir/pg`. */
+  databaseUrl: string | null;
+  /** `null`: embedded S3 in `dataDir/s3`. */
+  s3: S3Settings | null;
+  /** Bucket name, also used by the embedded server. */
+  bucket: string;
+  publicUrl: string | null;
+  ingestPartBytes: number;
+  ingestMaxChunkBytes: number;
+  maxVideoBytes: number;
+  playbackUrlTtlS: number;
+  recordingResumeWindowS: number;
+  ffmpegPath: string;
+  ffprobePath: string;
+  autodocOcrWorkers: number;
+}
+
+/** A configuration problem, with a one-line message meant for the person starting the app. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) {
+    throw new ConfigError(
+      `${name}=${raw} is not a whole number: set it to one (default ${fallback})`,
+    );
+  }
+  const n = Number(raw);
+  if (n < min || n > max) {
+    throw new ConfigError(`${name}=${raw} is out of range: set it between ${min} and ${max}`);
+  }
+  return n;
+}
+
+function urlVar(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    if (!["http:", "https:", "postgres:", "postgresql:"].includes(url.protocol)) throw new Error();
+    return raw.replace(/\/+$/, "");
+  } catch {
+    throw new ConfigError(`${name}=${raw} is not a valid URL: set it like http://host:port`);
+  }
+}
+
+function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (["1", "true", "yes"].includes(raw)) return true;
+  if (["0", "false", "no"].includes(raw)) return false;
+  throw new ConfigError(`${name}=${raw} is not a boolean: set it to true or false`);
+}
+
+function s3Settings(env: Env, bucket: string): S3Settings | null {
+  const endpoint = urlVar(env, "S3_ENDPOINT");
+  if (!endpoint) {
+    for (const name of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PUBLIC_ENDPOINT"]) {
+      if (env[name]) {
+        throw new ConfigError(
+          `${name} is set but S3_ENDPOINT is not: set S3_ENDPOINT (e.g. https://s3.us-east-1.amazonaws.com) or unset ${name} to use the embedded S3`,
+        );
+      }
+    }
+    return null;
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim();
+  if (!accessKeyId || !secretAccessKey) {
+    throw new ConfigError(
+      "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set with S3_ENDPOINT: set both to the bucket's credentials",
+    );
+  }
+  return {
+    endpoint,
+    publicEndpoint: urlVar(env, "S3_PUBLIC_ENDPOINT") ?? endpoint,
+    region: env.S3_REGION?.trim() || "us-east-1",
+    bucket,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: boolVar(env, "S3_FORCE_PATH_STYLE", true),
+  };
+}
+
+/** Reads the configuration from `env` (default: the process environment). */
+export function loadConfig(env: Env = Deno.env.toObject()): Config {
+  const bucket = env.S3_BUCKET?.trim() || "videoflow";
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(
+      `S3_BUCKET=${bucket} is not a valid bucket name: use 3-63 lowercase letters, digits, dots or hyphens`,
+    );
+  }
+  const partBytes = intVar(env, "INGEST_PART_BYTES", 5 * MiB, 5 * MiB, 5 * 1024 * MiB);
+  return {
+    port: intVar(env, "PORT", 8000, 0, 65535),
+    dataDir: env.DATA_DIR?.trim() || "./data",
+    databaseUrl: urlVar(env, "DATABASE_URL"),
+    s3: s3Settings(env, bucket),
+    bucket,
+    publicUrl: urlVar(env, "PUBLIC_URL"),
+    ingestPartBytes: partBytes,
+    ingestMaxChunkBytes: intVar(env, "INGEST_MAX_CHUNK_BYTES", 16 * MiB, 1, 63 * MiB),
+    maxVideoBytes: intVar(env, "MAX_VIDEO_BYTES", 10 * 1024 * MiB, 1, Number.MAX_SAFE_INTEGER),
+    playbackUrlTtlS: intVar(env, "PLAYBACK_URL_TTL_S", 900, 10, 7 * 24 * 3600),
+    recordingResumeWindowS: intVar(env, "RECORDING_RESUME_WINDOW_S", 3600, 1, 30 * 24 * 3600),
+    ffmpegPath: env.FFMPEG_PATH?.trim() || "ffmpeg",
+    ffprobePath: env.FFPROBE_PATH?.trim() || "ffprobe",
+    autodocOcrWorkers: intVar(env, "AUTODOC_OCR_WORKERS", 2, 1, 64),
+  };
+}
+
+/**
+ * Checks that ffmpeg and ffprobe run. Throws a {@link ConfigError} naming the variable to set.
+ */
+export async function checkTools(config: Config): Promise<void> {
+  for (
+    const [name, path] of [["FFMPEG_PATH", config.ffmpegPath], ["FFPROBE_PATH", config.ffprobePath]]
+  ) {
+    let ok = false;
+    try {
+      const out = await new Deno.Command(path, {
+        args: ["-version"],
+        stdout: "null",
+        stderr: "null",
+      })
+        .output();
+      ok = out.success;
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw new ConfigError(
+        `${path} does not run: install ffmpeg (apt-get install ffmpeg) or set ${name} to its path`,
+      );
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** What the routes and jobs share: configuration, database, storage and the ingest sessions. */
+import type { Config } from "./config.ts";
+import type { Database } from "./db/mod.ts";
+import type { Storage } from "./storage/s3.ts";
+import type { Playback } from "./storage/playback.ts";
+import type { IngestRegistry } from "./ingest/registry.ts";
+
+/** The services of one running app. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  storage: Storage;
+  playback: Playback;
+  ingest: IngestRegistry;
+}

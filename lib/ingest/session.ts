@@ -1,0 +1,368 @@
+/**
+ * One recording being ingested: takes chunks in seq order, cuts the byte stream into parts of
+ * exactly `partBytes`, uploads each as soon as it is full and records it in `video_parts`, the
+ * record from which `durableSeq` and a resume after restart are computed.
+ *
+ * The open part is spooled to a file, not held in memory, so a recording costs little RAM. At most
+ * one full part is uploading while the next one fills.
+ */
+import { join } from "node:path";
+import type { Sql } from "../db/mod.ts";
+import type { Storage } from "../storage/s3.ts";
+import { enqueueJob } from "../jobs/queue.ts";
+import { IngestError, ingestErrors } from "./errors.ts";
+
+/** What a session needs from its surroundings. */
+export interface SessionDeps {
+  sql: Sql;
+  storage: Storage;
+  spoolDir: string;
+  partBytes: number;
+  maxChunkBytes: number;
+  maxVideoBytes: number;
+}
+
+/** The state of a recording as the protocol reports it. */
+export interface Progress {
+  nextSeq: number;
+  durableSeq: number;
+}
+
+/** A part as recorded in `video_parts`. */
+export interface PartRow {
+  part_number: number;
+  etag: string;
+  size_bytes: string | number;
+  first_seq: number;
+  last_seq: number;
+  last_seq_bytes: string | number;
+  last_seq_complete: boolean;
+}
+
+/** Where a recording resumes, derived from its uploaded parts alone. */
+export interface ResumePoint {
+  nextSeq: number;
+  durableSeq: number;
+  /** Bytes of chunk `nextSeq` that uploaded parts already hold. */
+  skipBytes: number;
+  /** Bytes in uploaded parts. */
+  durableBytes: number;
+  nextPartNumber: number;
+}
+
+/** Computes the resume point from the parts recorded so far, in part-number order. */
+export function resumePoint(parts: PartRow[]): ResumePoint {
+  const last = parts.at(-1);
+  const durableBytes = parts.reduce((n, p) => n + Number(p.size_bytes), 0);
+  if (!last) return { nextSeq: 0, durableSeq: -1, skipBytes: 0, durableBytes, nextPartNumber: 1 };
+  const durableSeq = last.last_seq_complete ? last.last_seq : last.last_seq - 1;
+  return {
+    nextSeq: durableSeq + 1,
+    durableSeq,
+    skipBytes: last.last_seq_complete ? 0 : Number(last.last_seq_bytes),
+    durableBytes,
+    nextPartNumber: last.part_number + 1,
+  };
+}
+
+/** The part being filled. */
+interface OpenPart {
+  number: number;
+  path: string;
+  file: Deno.FsFile;
+  fill: number;
+  firstSeq: number;
+}
+
+async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < data.length) off += await file.write(data.subarray(off));
+}
+
+/** One recording in ingest. Create with {@link IngestSession.load}. */
+export class IngestSession {
+  readonly videoId: string;
+  readonly key: string;
+  readonly uploadId: string;
+  readonly #deps: SessionDeps;
+  #nextSeq: number;
+  #durableSeq: number;
+  #skipBytes: number;
+  /** Bytes accepted into the stream, the open part included. */
+  #totalBytes: number;
+  #open: OpenPart | null = null;
+  #nextPartNumber: number;
+  /** The upload of the last full part, if one is in flight. */
+  #uploading: Promise<void> | null = null;
+  #failed: IngestError | null = null;
+  #closed: "finished" | "cancelled" | null = null;
+  /** Serializes every operation: chunks may come from several sockets and PUT requests. */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Time of the last chunk or connection, for idle handling. */
+  lastActivity = Date.now();
+  /** Sockets attached to this session. */
+  connections = 0;
+
+  private constructor(
+    deps: SessionDeps,
+    videoId: string,
+    key: string,
+    uploadId: string,
+    at: ResumePoint,
+  ) {
+    this.#deps = deps;
+    this.videoId = videoId;
+    this.key = key;
+    this.uploadId = uploadId;
+    this.#nextSeq = at.nextSeq;
+    this.#durableSeq = at.durableSeq;
+    this.#skipBytes = at.skipBytes;
+    this.#totalBytes = at.durableBytes;
+    this.#nextPartNumber = at.nextPartNumber;
+  }
+
+  /** Loads a recording from the database; throws the protocol's error when it cannot ingest. */
+  static async load(deps: SessionDeps, videoId: string): Promise<IngestSession> {
+    const [video] = await deps.sql`
+      SELECT status, s3_key, upload_id FROM videos WHERE id = ${videoId}`;
+    if (!video) throw ingestErrors.notFound();
+    if (video.status !== "recording") throw ingestErrors.finished(video.status);
+    const parts = await deps.sql<PartRow[]>`
+      SELECT part_number, etag, size_bytes, first_seq, last_seq, last_seq_bytes, last_seq_complete
+      FROM video_parts WHERE video_id = ${videoId} ORDER BY part_number`;
+    return new IngestSession(deps, videoId, video.s3_key, video.upload_id, resumePoint(parts));
+  }
+
+  /** The protocol's view of this recording. */
+  get progress(): Progress {
+    return { nextSeq: this.#nextSeq, durableSeq: this.#durableSeq };
+  }
+
+  /** Bytes received so far. */
+  get totalBytes(): number {
+    return this.#totalBytes;
+  }
+
+  /** Whether the recording was finished or cancelled through this session. */
+  get closed(): "finished" | "cancelled" | null {
+    return this.#closed;
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #checkUsable(): void {
+    if (this.#closed) throw ingestErrors.finished(this.#closed);
+    if (this.#failed) throw this.#failed;
+  }
+
+  /**
+   * Takes chunk `seq`. Returns the progress to acknowledge with; throws a non-fatal `gap` error for
+   * a chunk ahead of `nextSeq`, and fatal errors for everything that ends the connection.
+   */
+  chunk(seq: number, bytes: Uint8Array): Promise<Progress> {
+    this.lastActivity = Date.now();
+    return this.#serial(async () => {
+      this.#checkUsable();
+      if (seq < this.#nextSeq) return this.progress;
+      if (seq > this.#nextSeq) throw ingestErrors.gap(this.#nextSeq);
+      if (bytes.length > this.#deps.maxChunkBytes) {
+        throw ingestErrors.tooLarge(
+          `chunk of ${bytes.length} bytes is over INGEST_MAX_CHUNK_BYTES (${this.#deps.maxChunkBytes})`,
+        );
+      }
+      const skip = this.#skipBytes;
+      if (bytes.length < skip) {
+        throw ingestErrors.protocol(
+          `chunk ${seq} has ${bytes.length} bytes but ${skip} of it are already stored: resend the same chunk`,
+        );
+      }
+      const data = bytes.subarray(skip);
+      if (this.#totalBytes + data.length > this.#deps.maxVideoBytes) {
+        throw ingestErrors.tooLarge(
+          `the recording would exceed MAX_VIDEO_BYTES (${this.#deps.maxVideoBytes} bytes)`,
+        );
+      }
+      await this.#append(seq, skip, data);
+      this.#nextSeq = seq + 1;
+      this.#skipBytes = 0;
+      this.#totalBytes += data.length;
+      return this.progress;
+    });
+  }
+
+  /** Writes a chunk's new bytes into the open part, sealing every part it fills. */
+  async #append(seq: number, skip: number, data: Uint8Array): Promise<void> {
+    const partBytes = this.#deps.partBytes;
+    let off = 0;
+    while (off < data.length) {
+      const open = this.#open ?? await this.#openPart(seq);
+      const n = Math.min(data.length - off, partBytes - open.fill);
+      await writeAll(open.file, data.subarray(off, off + n));
+      open.fill += n;
+      off += n;
+      if (open.fill === partBytes) {
+        await this.#seal(open, seq, skip + off, off === data.length);
+      }
+    }
+  }
+
+  async #openPart(firstSeq: number): Promise<OpenPart> {
+    const number = this.#nextPartNumber++;
+    const path = join(this.#deps.spoolDir, `${this.videoId}.${number}.part`);
+    const file = await Deno.open(path, { create: true, write: true, truncate: true });
+    this.#open = { number, path, file, fill: 0, firstSeq };
+    return this.#open;
+  }
+
+  /**
+   * Starts the upload of a full (or final) part. Waits for the previous upload first, so at most
+   * one is in flight and parts are recorded in order.
+   */
+  async #seal(open: OpenPart, lastSeq: number, lastSeqBytes: number, complete: boolean) {
+    this.#open = null;
+    open.file.close();
+    await this.#waitUpload();
+    this.#uploading = this.#uploadPart(open, lastSeq, lastSeqBytes, complete).catch((err) => {
+      this.#failed = err instanceof IngestError ? err : ingestErrors.storage(err);
+    });
+  }
+
+  async #waitUpload(): Promise<void> {
+    if (this.#uploading) await this.#uploading;
+    this.#uploading = null;
+    if (this.#failed) throw this.#failed;
+  }
+
+  async #uploadPart(open: OpenPart, lastSeq: number, lastSeqBytes: number, complete: boolean) {
+    const { sql, storage } = this.#deps;
+    const etag = await storage.uploadPart(this.key, this.uploadId, open.number, {
+      path: open.path,
+      start: 0,
+      length: open.fill,
+    });
+    await sql`
+      INSERT INTO video_parts (video_id, part_number, etag, size_bytes, first_seq, last_seq,
+        last_seq_bytes, last_seq_complete)
+      VALUES (${this.videoId}, ${open.number}, ${etag}, ${open.fill}, ${open.firstSeq}, ${lastSeq},
+        ${lastSeqBytes}, ${complete})
+      ON CONFLICT (video_id, part_number) DO UPDATE SET etag = EXCLUDED.etag,
+        size_bytes = EXCLUDED.size_bytes, first_seq = EXCLUDED.first_seq,
+        last_seq = EXCLUDED.last_seq, last_seq_bytes = EXCLUDED.last_seq_bytes,
+        last_seq_complete = EXCLUDED.last_seq_complete`;
+    // Only now, with the part in S3 and on record, does the chunk count as durable.
+    this.#durableSeq = Math.max(this.#durableSeq, complete ? lastSeq : lastSeq - 1);
+    await Deno.remove(open.path).catch(() => {});
+  }
+
+  /**
+   * Uploads the last part, completes the multipart upload and queues post-processing. `lastSeq`
+   * must be the last chunk received; a later one is a gap.
+   */
+  finish(lastSeq: number, durationMs: number | null, recovered = false): Promise<void> {
+    this.lastActivity = Date.now();
+    return this.#serial(async () => {
+      this.#checkUsable();
+      if (lastSeq >= this.#nextSeq) throw ingestErrors.gap(this.#nextSeq);
+      if (lastSeq < this.#nextSeq - 1) {
+        throw ingestErrors.protocol(
+          `lastSeq ${lastSeq} is below the last chunk received (${this.#nextSeq - 1})`,
+        );
+      }
+      if (this.#open) {
+        await this.#seal(this.#open, this.#nextSeq - 1, 0, true);
+      }
+      await this.#waitUpload();
+      await completeRecording(this.#deps.sql, this.#deps.storage, this.videoId, {
+        durationMs,
+        recovered,
+      });
+      this.#closed = "finished";
+    });
+  }
+
+  /** Aborts the upload and marks the video cancelled. */
+  cancel(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#closed === "finished") throw ingestErrors.finished("finished");
+      this.#closed = "cancelled";
+      await this.#uploading?.catch(() => {});
+      await this.discard();
+      await cancelRecording(this.#deps.sql, this.#deps.storage, this.videoId);
+    });
+  }
+
+  /** Drops the open part's spool file (its bytes are not durable; the client resends them). */
+  async discard(): Promise<void> {
+    const open = this.#open;
+    this.#open = null;
+    if (!open) return;
+    open.file.close();
+    await Deno.remove(open.path).catch(() => {});
+  }
+
+  /** Waits for queued work and any upload in flight. */
+  async drain(): Promise<void> {
+    await this.#queue;
+    await this.#uploading?.catch(() => {});
+  }
+}
+
+/**
+ * Completes a recording's multipart upload from the parts on record and moves the video to
+ * `processing` with a remux job queued. Used at finish and by the reaper.
+ */
+export async function completeRecording(
+  sql: Sql,
+  storage: Storage,
+  videoId: string,
+  opts: { durationMs: number | null; recovered: boolean },
+): Promise<"completed" | "empty"> {
+  const [video] = await sql`SELECT s3_key, upload_id FROM videos WHERE id = ${videoId}`;
+  const parts = await sql<PartRow[]>`
+    SELECT part_number, etag, size_bytes FROM video_parts
+    WHERE video_id = ${videoId} ORDER BY part_number`;
+  const size = parts.reduce((n, p) => n + Number(p.size_bytes), 0);
+  if (parts.length === 0) {
+    await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
+    await sql`UPDATE videos SET status = 'failed', error = 'the recording holds no data',
+      upload_closed = TRUE, finished_at = NOW(), updated_at = NOW() WHERE id = ${videoId}`;
+    throw ingestErrors.protocol("the recording holds no data");
+  }
+  try {
+    await storage.completeMultipart(
+      video.s3_key,
+      video.upload_id,
+      parts.map((p) => ({ partNumber: p.part_number, etag: p.etag })),
+    );
+  } catch (err) {
+    // A crash between completing and recording it: the object is already whole.
+    if ((await storage.size(video.s3_key).catch(() => null)) !== size) throw err;
+  }
+  await sql.begin(async (tx) => {
+    await tx`UPDATE videos SET status = 'processing', size_bytes = ${size},
+      client_duration_ms = ${durationMs(opts.durationMs)}, recovered = ${opts.recovered},
+      upload_closed = TRUE, finished_at = NOW(), updated_at = NOW()
+      WHERE id = ${videoId}`;
+    await enqueueJob(tx, "remux", videoId);
+  });
+  return "completed";
+}
+
+function durationMs(ms: number | null): number | null {
+  return ms === null || !Number.isFinite(ms) ? null : Math.round(ms);
+}
+
+/** Marks a recording cancelled and aborts its upload (best effort: the embedded S3 cannot). */
+export async function cancelRecording(sql: Sql, storage: Storage, videoId: string) {
+  const [video] = await sql`
+    UPDATE videos SET status = 'cancelled', updated_at = NOW()
+    WHERE id = ${videoId} RETURNING s3_key, upload_id`;
+  if (!video) return;
+  await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
+  await sql`UPDATE videos SET upload_closed = TRUE WHERE id = ${videoId}`;
+  await sql`DELETE FROM video_parts WHERE video_id = ${videoId}`;
+}

@@ -1,0 +1,55 @@
+/** Starts a whole VideoFlow server: services, HTTP, and (optionally) in-process jobs. */
+import type { Config } from "./config.ts";
+import { openServices, type ServiceOptions, type Services } from "./services.ts";
+import { createApp } from "../app.ts";
+import { videoJobRunner } from "../workers/jobs.ts";
+import type { JobRunner } from "./jobs/runner.ts";
+
+/** A running server. */
+export interface RunningServer {
+  services: Services;
+  port: number;
+  url: string;
+  jobs: JobRunner | null;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startServer}. */
+export interface ServerOptions extends ServiceOptions {
+  /** Run the job runner in this process (what `deno task start` does). */
+  jobs?: boolean;
+  /** Job runner tuning, for tests. */
+  jobOptions?: { pollMs?: number; reapIntervalMs?: number };
+  hostname?: string;
+  onListen?: (addr: Deno.NetAddr) => void;
+}
+
+/** Opens the services and serves the app on `config.port` (0: a free port). */
+export async function startServer(
+  config: Config,
+  opts: ServerOptions = {},
+): Promise<RunningServer> {
+  const services = await openServices(config, opts);
+  const app = createApp(services);
+  const jobs = opts.jobs === false
+    ? null
+    : videoJobRunner(config, services.db.sql, services.storage, opts.jobOptions);
+  jobs?.start();
+  const server = Deno.serve({
+    port: config.port,
+    hostname: opts.hostname ?? "0.0.0.0",
+    onListen: opts.onListen ?? (() => {}),
+  }, app.fetch);
+  const port = server.addr.port;
+  return {
+    services,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    jobs,
+    async close() {
+      await server.shutdown();
+      await jobs?.stop();
+      await services.close();
+    },
+  };
+}

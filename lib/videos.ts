@@ -1,0 +1,127 @@
+/** Videos: their rows, their objects in S3, and the JSON the API answers with. */
+import type { Sql } from "./db/mod.ts";
+import type { Storage } from "./storage/s3.ts";
+import type { Playback } from "./storage/playback.ts";
+import { hashUploadToken, newUploadToken } from "./ingest/token.ts";
+
+/** Video statuses, in the order a recording passes them. */
+export type VideoStatus = "recording" | "processing" | "ready" | "failed" | "cancelled";
+
+/** A video row, as the app reads it. */
+export interface VideoRow {
+  id: string;
+  title: string | null;
+  s3_key: string;
+  status: VideoStatus;
+  duration: number | null;
+  upload_id: string | null;
+  created_at: Date;
+  mime_type: string;
+  size_bytes: string;
+  upload_token_hash: string | null;
+  processed_key: string | null;
+  thumbnail_key: string | null;
+  error: string | null;
+  recovered: boolean;
+  finished_at: Date | null;
+}
+
+/** Accepted recording types: WebM (VP8/VP9/AV1/H.264 with Opus) and MP4. */
+const MIME_RE = /^video\/(webm|mp4|x-matroska)(;\s*codecs="?[\w.,\s]{1,100}"?)?$/i;
+
+/** Whether a client's `mimeType` is one VideoFlow records. */
+export function isAcceptedMimeType(mime: string): boolean {
+  return mime.length <= 200 && MIME_RE.test(mime.trim());
+}
+
+/** The file extension for a recording's MIME type. */
+export function extensionFor(mime: string): string {
+  const sub = MIME_RE.exec(mime.trim())?.[1].toLowerCase();
+  return sub === "mp4" ? "mp4" : sub === "x-matroska" ? "mkv" : "webm";
+}
+
+/** Creates a recording: the row and the S3 multipart upload. Returns its id and upload token. */
+export async function createRecording(
+  sql: Sql,
+  storage: Storage,
+  input: { title: string | null; mimeType: string },
+): Promise<{ id: string; uploadToken: string }> {
+  const id = crypto.randomUUID();
+  const key = `videos/${id}/original.${extensionFor(input.mimeType)}`;
+  const baseType = input.mimeType.split(";")[0].trim().toLowerCase();
+  const uploadId = await storage.createMultipart(key, baseType);
+  const uploadToken = newUploadToken();
+  await sql`
+    INSERT INTO videos (id, title, s3_key, status, upload_id, mime_type, upload_token_hash)
+    VALUES (${id}, ${input.title}, ${key}, 'recording', ${uploadId}, ${input.mimeType.trim()},
+      ${hashUploadToken(uploadToken)})`;
+  return { id, uploadToken };
+}
+
+/** One video, or `null`. */
+export async function getVideo(sql: Sql, id: string): Promise<VideoRow | null> {
+  const [row] = await sql<VideoRow[]>`SELECT * FROM videos WHERE id = ${id}`;
+  return row ?? null;
+}
+
+/** Videos, newest first, without cancelled ones. */
+export async function listVideos(sql: Sql, limit = 100, offset = 0): Promise<VideoRow[]> {
+  return await sql<VideoRow[]>`
+    SELECT * FROM videos WHERE status <> 'cancelled'
+    ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
+}
+
+/** Renames a video; returns the updated row. */
+export async function renameVideo(sql: Sql, id: string, title: string): Promise<VideoRow | null> {
+  const [row] = await sql<VideoRow[]>`
+    UPDATE videos SET title = ${title}, updated_at = NOW() WHERE id = ${id} RETURNING *`;
+  return row ?? null;
+}
+
+/** Deletes a video: its objects (best effort, an open upload aborted) and its rows. */
+export async function deleteVideo(sql: Sql, storage: Storage, video: VideoRow): Promise<void> {
+  if (video.status === "recording" && video.upload_id) {
+    await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
+  }
+  for (const key of [video.s3_key, video.processed_key, video.thumbnail_key]) {
+    if (key) await storage.delete(key).catch(() => {});
+  }
+  await sql.begin(async (tx) => {
+    await tx`DELETE FROM annotations WHERE video_id = ${video.id}`;
+    await tx`DELETE FROM videos WHERE id = ${video.id}`;
+  });
+}
+
+/** The API's JSON for a video; `playback` set adds `playbackUrl` and `thumbnailUrl`. */
+export async function videoJson(
+  video: VideoRow,
+  playback?: { signer: Playback; origin: string },
+): Promise<Record<string, unknown>> {
+  const json: Record<string, unknown> = {
+    id: video.id,
+    title: video.title,
+    status: video.status,
+    duration: video.duration,
+    mimeType: video.processed_key?.endsWith(".mp4")
+      ? "video/mp4"
+      : video.processed_key
+      ? "video/webm"
+      : video.mime_type,
+    sizeBytes: Number(video.size_bytes),
+    recovered: video.recovered,
+    error: video.status === "failed" ? video.error : null,
+    createdAt: video.created_at,
+    finishedAt: video.finished_at,
+    url: `/v/${video.id}`,
+  };
+  if (playback) {
+    const playable = video.status === "ready" || video.status === "processing" ||
+      (video.status === "failed" && video.finished_at !== null);
+    const key = video.processed_key ?? video.s3_key;
+    json.playbackUrl = playable ? await playback.signer.url(key, playback.origin) : null;
+    json.thumbnailUrl = video.thumbnail_key
+      ? await playback.signer.url(video.thumbnail_key, playback.origin)
+      : null;
+  }
+  return json;
+}

@@ -1,0 +1,32 @@
+/** VideoFlow: `deno task start`. Reads the configuration, opens everything, serves. */
+import { checkTools, ConfigError, loadConfig } from "./lib/config.ts";
+import { DataDirBusyError } from "./lib/datadir_lock.ts";
+import { startServer } from "./lib/server.ts";
+
+if (import.meta.main) {
+  try {
+    const config = loadConfig();
+    await checkTools(config);
+    const server = await startServer(config, {
+      onListen: ({ port }) => {
+        const db = config.databaseUrl ? "PostgreSQL" : "embedded PGlite";
+        const s3 = config.s3 ? config.s3.endpoint : "embedded S3";
+        console.log(
+          `VideoFlow on http://localhost:${port} (${db}, ${s3}, data in ${config.dataDir})`,
+        );
+      },
+    });
+    const stop = async () => {
+      await server.close();
+      Deno.exit(0);
+    };
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DataDirBusyError) {
+      console.error(err.message);
+      Deno.exit(1);
+    }
+    throw err;
+  }
+}

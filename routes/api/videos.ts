@@ -1,0 +1,103 @@
+/** The videos API: create a recording, list, get (with a playback URL), rename, delete. */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
+import type { AppContext } from "../../lib/context.ts";
+import { ApiError, bearerToken, readJson, videoIdParam } from "../../lib/http.ts";
+import { uploadTokenMatches } from "../../lib/ingest/token.ts";
+import {
+  createRecording,
+  deleteVideo,
+  getVideo,
+  isAcceptedMimeType,
+  listVideos,
+  renameVideo,
+  videoJson,
+  type VideoRow,
+} from "../../lib/videos.ts";
+
+const titleSchema = z.string().trim().max(200, "title is longer than 200 characters");
+
+const createSchema = z.object({
+  title: titleSchema.nullish(),
+  mimeType: z.string().max(200).refine(isAcceptedMimeType, {
+    message:
+      'is not a recordable type: use video/webm (e.g. "video/webm;codecs=vp9,opus") or video/mp4',
+  }),
+});
+
+const patchSchema = z.object({ title: titleSchema });
+
+/** The app's origin as the client reached it, or `PUBLIC_URL`. */
+export function requestOrigin(app: AppContext, c: Context): string {
+  return app.config.publicUrl ?? new URL(c.req.url).origin;
+}
+
+async function loadVideo(app: AppContext, c: Context): Promise<VideoRow> {
+  const video = await getVideo(app.db.sql, videoIdParam(c));
+  if (!video || video.status === "cancelled") {
+    throw new ApiError(404, "not_found", "no such video");
+  }
+  return video;
+}
+
+/** Until accounts exist, the upload token is what lets a person change their video. */
+function requireOwner(c: Context, video: VideoRow): void {
+  const token = bearerToken(c);
+  if (!token) throw new ApiError(401, "unauthorized", "send the upload token as a Bearer token");
+  if (!uploadTokenMatches(token, video.upload_token_hash)) {
+    throw new ApiError(403, "forbidden", "the token does not own this video");
+  }
+}
+
+/** The videos routes, mounted under `/api/videos`. */
+export function videoRoutes(app: AppContext): Hono {
+  const routes = new Hono();
+  const { sql } = app.db;
+
+  routes.post("/", async (c) => {
+    const body = await readJson(c, createSchema);
+    const { id, uploadToken } = await createRecording(sql, app.storage, {
+      title: body.title || null,
+      mimeType: body.mimeType,
+    });
+    const origin = requestOrigin(app, c).replace(/^http/, "ws");
+    return c.json({ id, uploadToken, ingestUrl: `${origin}/api/videos/${id}/ingest` }, 201);
+  });
+
+  routes.get("/", async (c) => {
+    const limit = Math.min(Math.max(Number(c.req.query("limit")) || 100, 1), 500);
+    const offset = Math.max(Number(c.req.query("offset")) || 0, 0);
+    const rows = await listVideos(sql, limit, offset);
+    const origin = requestOrigin(app, c);
+    return c.json(
+      await Promise.all(rows.map((v) => videoJson(v, { signer: app.playback, origin }))),
+    );
+  });
+
+  routes.get("/:id", async (c) => {
+    const video = await loadVideo(app, c);
+    return c.json(await videoJson(video, { signer: app.playback, origin: requestOrigin(app, c) }));
+  });
+
+  routes.patch("/:id", async (c) => {
+    const video = await loadVideo(app, c);
+    requireOwner(c, video);
+    const body = await readJson(c, patchSchema);
+    const updated = await renameVideo(sql, video.id, body.title);
+    if (!updated) throw new ApiError(404, "not_found", "no such video");
+    return c.json(
+      await videoJson(updated, { signer: app.playback, origin: requestOrigin(app, c) }),
+    );
+  });
+
+  routes.delete("/:id", async (c) => {
+    const video = await loadVideo(app, c);
+    requireOwner(c, video);
+    await app.ingest.drop(video.id);
+    await deleteVideo(sql, app.storage, video);
+    return c.body(null, 204);
+  });
+
+  return routes;
+}

@@ -1,0 +1,55 @@
+/**
+ * The reaper: completes recordings whose recorder vanished (no connection for
+ * `RECORDING_RESUME_WINDOW_S`) from their durable parts, marking them recovered, and aborts the
+ * uploads of cancelled or failed recordings.
+ */
+import type { Sql } from "../lib/db/mod.ts";
+import type { Storage } from "../lib/storage/s3.ts";
+import { completeRecording } from "../lib/ingest/session.ts";
+
+/** What the reaper did in one pass. */
+export interface ReapResult {
+  recovered: string[];
+  aborted: string[];
+}
+
+/**
+ * One pass. `graceS` is added to the window, so a process that still holds a session (and its open
+ * part) finishes it first.
+ */
+export async function reap(
+  sql: Sql,
+  storage: Storage,
+  windowS: number,
+  graceS = 60,
+): Promise<ReapResult> {
+  const result: ReapResult = { recovered: [], aborted: [] };
+  const stale = await sql`
+    SELECT id FROM videos WHERE status = 'recording'
+      AND last_activity_at < NOW() - make_interval(secs => ${windowS + graceS})
+    ORDER BY last_activity_at LIMIT 50`;
+  for (const { id } of stale) {
+    // Claim it by touching it, so two reapers never complete the same recording.
+    const claimed = await sql`
+      UPDATE videos SET last_activity_at = NOW() WHERE id = ${id} AND status = 'recording'
+        AND last_activity_at < NOW() - make_interval(secs => ${windowS + graceS}) RETURNING id`;
+    if (claimed.length === 0) continue;
+    try {
+      await completeRecording(sql, storage, id, { durationMs: null, recovered: true });
+      result.recovered.push(id);
+    } catch (err) {
+      console.error(`reaper: recording ${id} could not be recovered: ${err}`);
+    }
+  }
+  const dead = await sql`
+    SELECT id, s3_key, upload_id FROM videos
+    WHERE status IN ('cancelled', 'failed') AND upload_id IS NOT NULL AND NOT upload_closed
+    LIMIT 50`;
+  for (const v of dead) {
+    await storage.abortMultipart(v.s3_key, v.upload_id).catch(() => false);
+    await sql`UPDATE videos SET upload_closed = TRUE WHERE id = ${v.id}`;
+    await sql`DELETE FROM video_parts WHERE video_id = ${v.id}`;
+    result.aborted.push(v.id);
+  }
+  return result;
+}

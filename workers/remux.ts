@@ -1,0 +1,100 @@
+/**
+ * Job `remux`: makes a finished recording seekable. MediaRecorder's WebM has no duration and no
+ * cues; `ffmpeg -c copy` writes both (H.264 goes to MP4). Also probes the duration and takes a
+ * JPEG thumbnail. The video streams through a temporary file, never through memory.
+ */
+import { join } from "node:path";
+import type { Sql } from "../lib/db/mod.ts";
+import type { Storage } from "../lib/storage/s3.ts";
+import {
+  ffmpeg,
+  probeDuration,
+  probeVideoCodec,
+  ToolMissingError,
+  type Tools,
+} from "../lib/ffmpeg.ts";
+import { PermanentJobError } from "../lib/jobs/runner.ts";
+import type { Job } from "../lib/jobs/queue.ts";
+
+/** What the remux job needs. */
+export interface RemuxDeps {
+  sql: Sql;
+  storage: Storage;
+  tools: Tools;
+}
+
+/** Remuxes one video and marks it ready. */
+export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
+  const { sql, storage, tools } = deps;
+  const [video] =
+    await sql`SELECT id, s3_key, status, mime_type FROM videos WHERE id = ${job.videoId}`;
+  if (!video || video.status !== "processing") return;
+  const dir = await Deno.makeTempDir({ prefix: "videoflow-remux-" });
+  try {
+    const input = join(dir, "in");
+    await storage.download(video.s3_key, input);
+    const codec = await probeVideoCodec(tools, input).catch((err) => {
+      if (err instanceof ToolMissingError) throw err;
+      throw new PermanentJobError(`the recording cannot be read: ${err.message}`);
+    });
+    if (!codec) throw new PermanentJobError("the recording has no video stream");
+    const ext = codec === "h264" || codec === "hevc" ? "mp4" : "webm";
+    const output = join(dir, `video.${ext}`);
+    await ffmpeg(tools, [
+      "-fflags",
+      "+genpts",
+      "-i",
+      input,
+      "-map",
+      "0",
+      "-c",
+      "copy",
+      ...(ext === "mp4" ? ["-movflags", "+faststart"] : []),
+      output,
+    ]);
+    const duration = await probeDuration(tools, output);
+    const thumb = join(dir, "thumb.jpg");
+    await makeThumbnail(tools, output, thumb, duration);
+
+    const processedKey = `videos/${video.id}/video.${ext}`;
+    const thumbKey = `videos/${video.id}/thumb.jpg`;
+    await storage.putFile(processedKey, output, ext === "mp4" ? "video/mp4" : "video/webm");
+    await storage.putFile(thumbKey, thumb, "image/jpeg");
+    await sql`UPDATE videos SET status = 'ready', duration = ${duration},
+      processed_key = ${processedKey}, thumbnail_key = ${thumbKey}, error = NULL, updated_at = NOW()
+      WHERE id = ${video.id} AND status = 'processing'`;
+  } catch (err) {
+    if (err instanceof ToolMissingError) throw new PermanentJobError(err.message);
+    throw err;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** A 640-px-wide JPEG from a second in (or the first frame of a shorter video). */
+async function makeThumbnail(tools: Tools, video: string, out: string, duration: number | null) {
+  const at = duration && duration > 2 ? 1 : 0;
+  const args = (t: number) => [
+    "-ss",
+    String(t),
+    "-i",
+    video,
+    "-frames:v",
+    "1",
+    "-vf",
+    "scale='min(640,iw)':-2",
+    "-q:v",
+    "4",
+    "-y",
+    out,
+  ];
+  await ffmpeg(tools, args(at));
+  const made = await Deno.stat(out).then((s) => s.size > 0).catch(() => false);
+  if (!made && at > 0) await ffmpeg(tools, args(0));
+}
+
+/** Records on the video that its processing failed for good; the raw upload stays playable. */
+export async function markVideoFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
+  await sql`UPDATE videos SET status = 'failed', error = ${reason}, updated_at = NOW()
+    WHERE id = ${videoId} AND status = 'processing'`;
+}
