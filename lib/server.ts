@@ -1,6 +1,6 @@
 /** Starts a whole VideoFlow server: services, HTTP, and (optionally) in-process jobs. */
 import type { Config } from "./config.ts";
-import { openServices, type ServiceOptions, type Services } from "./services.ts";
+import { openServices, type Services } from "./services.ts";
 import { createApp } from "../app.ts";
 import { videoJobRunner } from "../workers/jobs.ts";
 import type { JobRunner } from "./jobs/runner.ts";
@@ -15,7 +15,7 @@ export interface RunningServer {
 }
 
 /** Options of {@link startServer}. */
-export interface ServerOptions extends ServiceOptions {
+export interface ServerOptions {
   /** Run the job runner in this process (what `deno task start` does). */
   jobs?: boolean;
   /** Job runner tuning, for tests. */
@@ -29,7 +29,7 @@ export async function startServer(
   config: Config,
   opts: ServerOptions = {},
 ): Promise<RunningServer> {
-  const services = await openServices(config, opts);
+  const services = await openServices(config);
   const app = createApp(services);
   const jobs = opts.jobs === false
     ? null

@@ -17,14 +17,8 @@ export interface Services extends AppContext {
   close(): Promise<void>;
 }
 
-/** Options used by tests. */
-export interface ServiceOptions {
-  /** Database schema to use instead of the default one. */
-  schema?: string;
-}
-
 /** Opens the services; on failure, closes what was opened and rethrows. */
-export async function openServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
+export async function openServices(config: Config): Promise<Services> {
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
@@ -32,7 +26,7 @@ export async function openServices(config: Config, opts: ServiceOptions = {}): P
   try {
     const dataDir = resolve(config.dataDir);
     closers.push(await lockDataDir(dataDir));
-    const db = await openDatabase(config, { schema: opts.schema });
+    const db = await openDatabase(config);
     closers.push(() => db.close());
 
     let storage: Storage;

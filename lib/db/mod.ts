@@ -21,8 +21,6 @@ export interface Database {
 
 /** Options for {@link openDatabase}. */
 export interface OpenOptions {
-  /** Schema to use (created if missing); tests isolate themselves with one. */
-  schema?: string;
   /** Pool size for a real server. */
   max?: number;
 }
@@ -40,10 +38,8 @@ export async function openDatabase(config: Config, opts: OpenOptions = {}): Prom
     // PGlite serves one connection at a time correctly; more would interleave their messages.
     max: stopEmbedded ? 1 : (opts.max ?? 10),
     onnotice: () => {},
-    connection: opts.schema ? { search_path: opts.schema } : {},
   });
   try {
-    if (opts.schema) await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS "${opts.schema}"`);
     await migrate(sql);
   } catch (err) {
     await sql.end({ timeout: 1 });

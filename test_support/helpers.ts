@@ -1,0 +1,50 @@
+/** Small helpers shared by the tests. */
+import type { Storage } from "../lib/storage/s3.ts";
+
+/** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+  what = "condition",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** GET a video's JSON. */
+export async function getVideoJson(baseUrl: string, id: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${baseUrl}/api/videos/${id}`);
+  if (!res.ok) throw new Error(`GET video ${id}: ${res.status} ${await res.text()}`);
+  return await res.json();
+}
+
+/** Waits until a video reaches `status`. */
+export function waitForStatus(baseUrl: string, id: string, status: string, timeoutMs = 60_000) {
+  return waitFor(
+    async () => {
+      const v = await getVideoJson(baseUrl, id);
+      if (v.status === "failed" && status !== "failed") {
+        throw new Error(`video ${id} failed: ${v.error}`);
+      }
+      return v.status === status ? v : null;
+    },
+    timeoutMs,
+    `video ${id} to be ${status}`,
+  );
+}
+
+/** Reads a whole object from storage. */
+export async function readObject(storage: Storage, key: string): Promise<Uint8Array> {
+  const obj = await storage.get(key);
+  return new Uint8Array(await new Response(obj.body).arrayBuffer());
+}
+
+/** The key of a recording's original upload. */
+export function originalKey(id: string, ext = "webm"): string {
+  return `videos/${id}/original.${ext}`;
+}
