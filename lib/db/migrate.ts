@@ -2,6 +2,8 @@
 import type { Sql } from "./mod.ts";
 
 const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
+/** Advisory lock key serializing migrations across processes. */
+const LOCK_ID = 7077001;
 
 /** One migration file. */
 export interface Migration {
@@ -34,16 +36,20 @@ export async function readMigrations(dir: URL = MIGRATIONS_DIR): Promise<Migrati
 /** Applies every migration not yet recorded in `schema_migrations`; returns the names applied. */
 export async function migrate(sql: Sql, migrations?: Migration[]): Promise<string[]> {
   const all = migrations ?? await readMigrations();
-  await sql`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INT PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
-  )`;
+  await sql.begin(async (tx) => {
+    // Under the same lock as the migrations: two processes may start together.
+    await tx`SELECT pg_advisory_xact_lock(${LOCK_ID})`;
+    await tx`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INT PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    )`;
+  });
   const applied: string[] = [];
   for (const m of all) {
     const done = await sql.begin(async (tx) => {
       // Two processes starting at once: the second waits here, then sees the row and skips.
-      await tx`SELECT pg_advisory_xact_lock(7077001)`;
+      await tx`SELECT pg_advisory_xact_lock(${LOCK_ID})`;
       const [row] = await tx`SELECT 1 FROM schema_migrations WHERE version = ${m.version}`;
       if (row) return false;
       await tx.unsafe(m.sql);

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { type PartRow, resumePoint } from "./session.ts";
+
+function part(
+  n: number,
+  size: number,
+  lastSeq: number,
+  lastSeqBytes: number,
+  complete: boolean,
+): PartRow {
+  return {
+    part_number: n,
+    etag: `"e${n}"`,
+    size_bytes: String(size),
+    first_seq: 0,
+    last_seq: lastSeq,
+    last_seq_bytes: String(lastSeqBytes),
+    last_seq_complete: complete,
+  };
+}
+
+Deno.test("with no parts, a recording resumes at the start", () => {
+  assert.deepEqual(resumePoint([]), {
+    nextSeq: 0,
+    durableSeq: -1,
+    skipBytes: 0,
+    durableBytes: 0,
+    nextPartNumber: 1,
+  });
+});
+
+Deno.test("a part ending on a chunk boundary makes that chunk durable", () => {
+  assert.deepEqual(resumePoint([part(1, 100, 4, 20, true)]), {
+    nextSeq: 5,
+    durableSeq: 4,
+    skipBytes: 0,
+    durableBytes: 100,
+    nextPartNumber: 2,
+  });
+});
+
+Deno.test("a part ending inside a chunk: resume at that chunk, skipping what is stored", () => {
+  const at = resumePoint([part(1, 100, 3, 30, false), part(2, 100, 3, 130, false)]);
+  assert.deepEqual(at, {
+    nextSeq: 3,
+    durableSeq: 2,
+    skipBytes: 130,
+    durableBytes: 200,
+    nextPartNumber: 3,
+  });
+});

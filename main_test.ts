@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { createRecording, IngestClient, sendChunks } from "./lib/ingest/client.ts";
+import { ChildServer } from "./test_support/server.ts";
+import { makeWebm, splitEvenly } from "./test_support/media.ts";
+import { waitForStatus } from "./test_support/helpers.ts";
+
+Deno.test("with no configuration, the app runs on embedded PGlite and S3, and locks its DATA_DIR", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "videoflow-default-" });
+  const env = { DATA_DIR: `${dir}/data`, PATH: Deno.env.get("PATH") ?? "" };
+  const server = new ChildServer(env);
+  try {
+    await server.start(120_000);
+    const health = await (await fetch(`${server.url}/healthz`)).json();
+    assert.equal(health.database.kind, "pglite");
+    assert.equal(health.storage.embedded, true);
+
+    const bytes = await Deno.readFile(await makeWebm(6, 800));
+    const chunks = splitEvenly(bytes, 2);
+    const rec = await createRecording(server.url);
+    const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+    await sendChunks(client, chunks);
+    assert.equal((await client.finish(chunks.length - 1, 6000)).type, "done");
+    const ready = await waitForStatus(server.url, rec.id, "ready", 60_000);
+    assert.ok(Math.abs((ready.duration as number) - 6) <= 0.5);
+
+    // The playback URL is on the app's own origin (the embedded S3's port is private) and seeks.
+    const url = new URL(ready.playbackUrl as string);
+    assert.equal(url.origin, server.url);
+    const head = await fetch(url, { headers: { range: "bytes=0-99" } });
+    assert.equal(head.status, 206);
+    assert.equal((await head.arrayBuffer()).byteLength, 100);
+    assert.match(head.headers.get("content-range") ?? "", /^bytes 0-99\/\d+$/);
+    const forged = new URL(url);
+    forged.searchParams.set("sig", "x" + forged.searchParams.get("sig")!.slice(1));
+    assert.equal((await fetch(forged)).status, 403);
+
+    assert.equal(ready.sizeBytes, bytes.length);
+
+    // A second process on the same DATA_DIR is refused with one line naming it.
+    const second = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
+      env: { ...env, PORT: "0" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(second.code, 1);
+    const message = new TextDecoder().decode(second.stderr).trim();
+    assert.match(message, /^DATA_DIR=.+ is in use by another VideoFlow process/);
+  } finally {
+    await server.kill();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("a bad configuration value stops the start with one line naming the variable", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
+    env: { INGEST_PART_BYTES: "1000", DATA_DIR: "/nonexistent/never-used" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 1);
+  const lines = new TextDecoder().decode(out.stderr).trim().split("\n");
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^INGEST_PART_BYTES=1000 is out of range/);
+
+  const noTool = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
+    env: { FFMPEG_PATH: "/nonexistent/ffmpeg" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(noTool.code, 1);
+  assert.match(new TextDecoder().decode(noTool.stderr), /set FFMPEG_PATH/);
+});

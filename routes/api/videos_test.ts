@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { createRecording, IngestClient, sendChunks } from "../../lib/ingest/client.ts";
+import { startTestServer } from "../../test_support/server.ts";
+import { makeWebm, splitEvenly } from "../../test_support/media.ts";
+import { originalKey, waitForStatus } from "../../test_support/helpers.ts";
+
+Deno.test("videos are listed newest first, renamed and deleted by the holder of the upload token", async () => {
+  await using server = await startTestServer();
+  const first = await createRecording(server.url, { title: "First", mimeType: "video/webm" });
+  const second = await createRecording(server.url, {
+    title: "Second",
+    mimeType: "video/webm;codecs=vp8,opus",
+  });
+  const list = await (await fetch(`${server.url}/api/videos`)).json();
+  assert.deepEqual(list.map((v: { id: string }) => v.id), [second.id, first.id]);
+  assert.equal(list[0].status, "recording");
+  assert.equal(list[0].playbackUrl, null, "nothing to play while recording");
+
+  const bytes = await Deno.readFile(await makeWebm(6, 800));
+  const client = await IngestClient.connect(second.ingestUrl, second.uploadToken);
+  await sendChunks(client, splitEvenly(bytes, 2));
+  assert.equal((await client.finish(1, 6000)).type, "done");
+  const ready = await waitForStatus(server.url, second.id, "ready");
+  assert.equal(ready.title, "Second");
+  assert.equal(ready.mimeType, "video/webm");
+
+  const patch = (token: string | null, body: unknown) =>
+    fetch(`${server.url}/api/videos/${second.id}`, {
+      method: "PATCH",
+      headers: {
+        "content-type": "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  let res = await patch(null, { title: "Stolen" });
+  assert.equal(res.status, 401);
+  assert.equal((await res.json()).error.code, "unauthorized");
+  res = await patch(first.uploadToken, { title: "Stolen" });
+  assert.equal(res.status, 403);
+  await res.body?.cancel();
+  res = await patch(second.uploadToken, { title: "x".repeat(201) });
+  assert.equal(res.status, 400);
+  await res.body?.cancel();
+  res = await patch(second.uploadToken, { title: "  Renamed  " });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).title, "Renamed");
+
+  const del = (token: string) =>
+    fetch(`${server.url}/api/videos/${second.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
+  res = await del(first.uploadToken);
+  assert.equal(res.status, 403);
+  await res.body?.cancel();
+  res = await del(second.uploadToken);
+  assert.equal(res.status, 204);
+  res = await fetch(`${server.url}/api/videos/${second.id}`);
+  assert.equal(res.status, 404);
+  assert.equal((await res.json()).error.code, "not_found");
+  assert.equal(await server.services.storage.size(originalKey(second.id)), null, "objects deleted");
+  const after = await (await fetch(`${server.url}/api/videos`)).json();
+  assert.deepEqual(after.map((v: { id: string }) => v.id), [first.id]);
+});
+
+Deno.test("healthz reports the database and the storage", async () => {
+  await using server = await startTestServer({}, { jobs: false });
+  const res = await fetch(`${server.url}/healthz`);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.status, "ok");
+  assert.equal(body.database.ok, true);
+  assert.equal(body.database.kind, "postgres");
+  assert.equal(body.storage.ok, true);
+});
