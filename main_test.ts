@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { createRecording, IngestClient, sendChunks } from "./lib/ingest/client.ts";
-import { ChildServer } from "./test_support/server.ts";
+import { childEnv, ChildServer } from "./test_support/server.ts";
 import { makeWebm, splitEvenly } from "./test_support/media.ts";
 import { waitForStatus } from "./test_support/helpers.ts";
 
 Deno.test("with no configuration, the app runs on embedded PGlite and S3, and locks its DATA_DIR", async () => {
   const dir = await Deno.makeTempDir({ prefix: "videoflow-default-" });
-  const env = { DATA_DIR: `${dir}/data`, PATH: Deno.env.get("PATH") ?? "" };
+  const env = { DATA_DIR: `${dir}/data` };
   const server = new ChildServer(env);
   try {
     await server.start(120_000);
@@ -39,7 +39,8 @@ Deno.test("with no configuration, the app runs on embedded PGlite and S3, and lo
     // A second process on the same DATA_DIR is refused with one line naming it.
     const second = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-      env: { ...env, PORT: "0" },
+      env: childEnv({ ...env, PORT: "0" }),
+      clearEnv: true,
       stdout: "null",
       stderr: "piped",
     }).output();
@@ -55,7 +56,8 @@ Deno.test("with no configuration, the app runs on embedded PGlite and S3, and lo
 Deno.test("a bad configuration value stops the start with one line naming the variable", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-    env: { INGEST_PART_BYTES: "1000", DATA_DIR: "/nonexistent/never-used" },
+    env: childEnv({ INGEST_PART_BYTES: "1000", DATA_DIR: "/nonexistent/never-used" }),
+    clearEnv: true,
     stdout: "null",
     stderr: "piped",
   }).output();
@@ -66,7 +68,8 @@ Deno.test("a bad configuration value stops the start with one line naming the va
 
   const noTool = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-    env: { FFMPEG_PATH: "/nonexistent/ffmpeg" },
+    env: childEnv({ FFMPEG_PATH: "/nonexistent/ffmpeg" }),
+    clearEnv: true,
     stdout: "null",
     stderr: "piped",
   }).output();

@@ -47,6 +47,19 @@ export function freePort(): number {
   return port;
 }
 
+/**
+ * The environment for a child process: only what Deno itself needs plus `vars`, so that
+ * configuration of the test process (such as `DATABASE_URL` in CI) does not leak into it.
+ */
+export function childEnv(vars: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "XDG_CACHE_HOME"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, ...vars };
+}
+
 /** `main.ts` running in a child process. */
 export class ChildServer {
   #child: Deno.ChildProcess | null = null;
@@ -61,7 +74,8 @@ export class ChildServer {
     const main = new URL("../main.ts", import.meta.url).pathname;
     this.#child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", main],
-      env: { ...this.env, PORT: String(this.port) },
+      env: childEnv({ ...this.env, PORT: String(this.port) }),
+      clearEnv: true,
       stdout: "null",
       stderr: "inherit",
     }).spawn();
