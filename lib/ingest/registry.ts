@@ -116,6 +116,12 @@ export class IngestRegistry {
     await session.discard();
   }
 
+  /** Ends a video's session for good, before the video is deleted; sockets still on it get 4404. */
+  async retire(videoId: string): Promise<void> {
+    this.#sessions.get(videoId)?.retire();
+    await this.drop(videoId);
+  }
+
   /**
    * Finishes the sessions with no connection and no chunk for the resume window, from what
    * reached the server, open part included (the database reaper can only use uploaded parts).

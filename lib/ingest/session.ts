@@ -95,7 +95,7 @@ export class IngestSession {
   /** The upload of the last full part, if one is in flight. */
   #uploading: Promise<void> | null = null;
   #failed: IngestError | null = null;
-  #closed: "finished" | "cancelled" | null = null;
+  #closed: "finished" | "cancelled" | "deleted" | null = null;
   /** Serializes every operation: chunks may come from several sockets and PUT requests. */
   #queue: Promise<unknown> = Promise.resolve();
   /** Time of the last chunk or connection, for idle handling. */
@@ -143,9 +143,9 @@ export class IngestSession {
     return this.#totalBytes;
   }
 
-  /** Whether the recording was finished or cancelled through this session. */
-  get closed(): "finished" | "cancelled" | null {
-    return this.#closed;
+  /** Marks the session unusable: its video is being deleted. */
+  retire(): void {
+    this.#closed ??= "deleted";
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -155,6 +155,7 @@ export class IngestSession {
   }
 
   #checkUsable(): void {
+    if (this.#closed === "deleted") throw ingestErrors.notFound("the video was deleted");
     if (this.#closed) throw ingestErrors.finished(this.#closed);
     if (this.#failed) throw this.#failed;
   }

@@ -18,6 +18,8 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 
+const MiB = 1024 * 1024;
+
 /** Where and how to reach an S3 endpoint. */
 export interface S3Endpoint {
   endpoint: string;
@@ -154,9 +156,30 @@ export class Storage {
     }
   }
 
-  /** Stores a whole file as one object (streamed, never read into memory). */
-  async putFile(key: string, path: string, contentType: string): Promise<void> {
+  /**
+   * Stores a whole file, streamed, never read into memory: one PUT up to `partBytes` × 8, a
+   * multipart upload above (a single PUT cannot exceed 5 GiB).
+   */
+  async putFile(key: string, path: string, contentType: string, partBytes = 64 * MiB) {
     const { size } = await Deno.stat(path);
+    if (size > partBytes * 8) {
+      const uploadId = await this.createMultipart(key, contentType);
+      try {
+        const parts: CompletedPart[] = [];
+        for (let start = 0, n = 1; start < size; start += partBytes, n++) {
+          const length = Math.min(partBytes, size - start);
+          parts.push({
+            partNumber: n,
+            etag: await this.uploadPart(key, uploadId, n, { path, start, length }),
+          });
+        }
+        await this.completeMultipart(key, uploadId, parts);
+      } catch (err) {
+        await this.abortMultipart(key, uploadId).catch(() => false);
+        throw err;
+      }
+      return;
+    }
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,

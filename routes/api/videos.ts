@@ -94,7 +94,7 @@ export function videoRoutes(app: AppContext): Hono {
   routes.delete("/:id", async (c) => {
     const video = await loadVideo(app, c);
     requireOwner(c, video);
-    await app.ingest.drop(video.id);
+    await app.ingest.retire(video.id);
     await deleteVideo(sql, app.storage, video);
     return c.body(null, 204);
   });

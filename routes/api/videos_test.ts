@@ -74,3 +74,20 @@ Deno.test("healthz reports the database and the storage", async () => {
   assert.equal(body.database.kind, "postgres");
   assert.equal(body.storage.ok, true);
 });
+
+Deno.test("deleting a video while it records ends its ingest socket with 4404", async () => {
+  await using server = await startTestServer({}, { jobs: false });
+  const rec = await createRecording(server.url);
+  const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+  assert.equal((await client.chunk(0, new Uint8Array(100))).type, "ack");
+  const res = await fetch(`${server.url}/api/videos/${rec.id}`, {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${rec.uploadToken}` },
+  });
+  assert.equal(res.status, 204);
+  const answer = await client.chunk(1, new Uint8Array(100));
+  assert.equal(answer.code, "not_found");
+  assert.equal((await client.closed).code, 4404);
+  const [row] = await server.services.db.sql`SELECT count(*)::int AS n FROM videos`;
+  assert.equal(row.n, 0);
+});

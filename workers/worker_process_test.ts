@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
+import { startEmbeddedS3 } from "../lib/storage/embedded.ts";
+import { startTestServer } from "../test_support/server.ts";
+import { childEnv } from "../test_support/server.ts";
+import { makeWebm, splitEvenly } from "../test_support/media.ts";
+import { waitForStatus } from "../test_support/helpers.ts";
+
+Deno.test("deno task worker runs the jobs of an app that runs none itself", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "videoflow-worker-" });
+  const s3 = await startEmbeddedS3(`${dir}/s3`, "videoflow", ["*"]);
+  const s3Env = {
+    S3_ENDPOINT: s3.endpoint.endpoint,
+    S3_ACCESS_KEY_ID: s3.endpoint.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.endpoint.secretAccessKey,
+  };
+  let worker: Deno.ChildProcess | null = null;
+  try {
+    await using server = await startTestServer(s3Env, { jobs: false });
+    worker = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
+      env: childEnv({ ...s3Env, DATABASE_URL: server.database.url }),
+      clearEnv: true,
+      stdout: "null",
+      stderr: "inherit",
+    }).spawn();
+    const bytes = await Deno.readFile(await makeWebm(6, 800));
+    const rec = await createRecording(server.url);
+    const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+    await sendChunks(client, splitEvenly(bytes, 2));
+    assert.equal((await client.finish(1, 6000)).type, "done");
+    const ready = await waitForStatus(server.url, rec.id, "ready", 60_000);
+    assert.ok(Math.abs((ready.duration as number) - 6) <= 0.5);
+    const [job] = await server.services.db.sql`
+      SELECT status, locked_by FROM jobs WHERE video_id = ${rec.id}`;
+    assert.equal(job.status, "done");
+    assert.match(job.locked_by, new RegExp(`:${worker.pid}:`), "the worker process ran it");
+  } finally {
+    worker?.kill("SIGTERM");
+    await worker?.status;
+    await s3.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("deno task worker refuses to run on the embedded defaults", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
+    env: childEnv({}),
+    clearEnv: true,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 1);
+  assert.match(
+    new TextDecoder().decode(out.stderr),
+    /^deno task worker needs DATABASE_URL and S3_ENDPOINT/,
+  );
+});
