@@ -35,8 +35,8 @@ const CHUNK_BYTES = MiB;
 const PART_BYTES = 5 * MiB;
 const BUCKET = "videoflow";
 const MIME = "video/webm;codecs=vp9,opus";
-/** Chunks a fast recorder may have unacknowledged. */
-const WINDOW = 4;
+/** Chunks a fast recorder may have unacknowledged: it sends the next one when an ack arrives. */
+const WINDOW = 1;
 /** Distinct random chunks, reused in turn: random so nothing can compress them. */
 const POOL_SIZE = 16;
 
@@ -639,7 +639,7 @@ function notes(plan: Plan): string[] {
     `recordings are created until the last \`done\`; growth = (peak − before) / recorders. The ` +
     `peak includes received chunk buffers not yet garbage-collected, and with one recorder it is ` +
     `mostly heap growth and GC timing rather than the recording's own state.`,
-    `Fast: each recorder sends as fast as acks allow (${WINDOW} chunks in flight), then \`finish\`; ` +
+    `Fast: each recorder sends as fast as acks allow (at most ${WINDOW} chunk(s) unacknowledged), then \`finish\`; ` +
     `throughput = bytes / time from the first chunk sent to the last \`done\`. Direct S3: the same ` +
     `bytes and concurrency uploaded from the benchmark process with the app's Storage class ` +
     `(multipart, ${PART_BYTES / MiB} MiB parts read from a file, one part in flight per upload, ` +
