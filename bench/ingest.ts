@@ -18,16 +18,9 @@ import {
 } from "../lib/ingest/client.ts";
 import { type CompletedPart, type S3Endpoint, Storage } from "../lib/storage/s3.ts";
 import { createTestDatabase } from "../test_support/db.ts";
-import {
-  AppProcess,
-  busyShare,
-  mib,
-  readCpuSeconds,
-  readMachineCpu,
-  RssSampler,
-  S3Process,
-} from "./proc.ts";
+import { busyShare, mib, readCpuSeconds, readMachineCpu, RssSampler, S3Process } from "./proc.ts";
 import { type Table, textTable, writeMarkdown } from "./report.ts";
+import { ChildServer } from "../test_support/server.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK_BYTES = MiB;
@@ -225,10 +218,6 @@ async function cpuOf(pids: number[]): Promise<number[]> {
 // ---------------------------------------------------------------------------------------------
 // The environment: S3 child, database, app children
 
-/** Variables passed through to the app: what Deno needs to run, none of VideoFlow's settings. */
-const PASSTHROUGH =
-  /^(PATH|HOME|USER|LANG|LC_.*|TMPDIR|XDG_CACHE_HOME|DENO_.*|FFMPEG_PATH|FFPROBE_PATH)$/;
-
 class Bench {
   readonly sql: postgres.Sql;
   readonly storage: Storage;
@@ -262,11 +251,10 @@ class Bench {
    * Starts a fresh app, has it serve a short warm-up recording (so lazy initialisation and JIT
    * are not counted as a scenario's cost), runs `fn`, lets the job queue drain, and stops the app.
    */
-  async withApp<T>(fn: (app: AppProcess) => Promise<T>): Promise<T> {
+  async withApp<T>(fn: (app: ChildServer) => Promise<T>): Promise<T> {
     const dataDir = join(this.tmp, `data-${this.#appSeq++}`);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(Deno.env.toObject())) if (PASSTHROUGH.test(k)) env[k] = v;
-    Object.assign(env, {
+    // ChildServer passes on only what Deno needs, none of this process's VideoFlow settings.
+    const env = {
       DATABASE_URL: this.dbUrl,
       DATA_DIR: dataDir,
       S3_ENDPOINT: this.s3.endpoint,
@@ -274,8 +262,8 @@ class Bench {
       S3_SECRET_ACCESS_KEY: "S3RVER",
       S3_BUCKET: BUCKET,
       S3_FORCE_PATH_STYLE: "true",
-    });
-    const app = new AppProcess(env, this.appStderr);
+    };
+    const app = new ChildServer(env, { stderrPath: this.appStderr });
     await app.start();
     try {
       await this.warmUp(app);
@@ -289,7 +277,7 @@ class Bench {
     }
   }
 
-  async warmUp(app: AppProcess): Promise<void> {
+  async warmUp(app: ChildServer): Promise<void> {
     const chunks = recordingChunks(this.pool, 6);
     const clients = await openRecorders(app.url, 2);
     await Promise.all(clients.map(async (c) => {
@@ -357,7 +345,7 @@ class Bench {
 /** Fast recorders through the app: RSS, wall time and CPU. */
 async function fastIngest(
   bench: Bench,
-  app: AppProcess,
+  app: ChildServer,
   recorders: number,
   chunkCount: number,
 ): Promise<
@@ -433,7 +421,7 @@ async function fastDirect(
 /** Recorders sending one chunk per interval, started staggered: RSS only. */
 async function pacedIngest(
   bench: Bench,
-  app: AppProcess,
+  app: ChildServer,
   recorders: number,
   plan: Plan["paced"],
 ): Promise<PacedResult> {
@@ -464,7 +452,7 @@ async function pacedIngest(
 /** Stop → done for recordings of one size, one at a time. */
 async function doneLatency(
   bench: Bench,
-  app: AppProcess,
+  app: ChildServer,
   chunkCount: number,
   reps: number,
 ): Promise<number[]> {

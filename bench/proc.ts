@@ -3,8 +3,6 @@
  * resident memory and CPU time. Linux only.
  */
 
-import { freePort } from "../test_support/server.ts";
-
 const MiB = 1024 * 1024;
 
 /** Resident set size (`VmRSS`) of a process in bytes. */
@@ -112,75 +110,6 @@ async function terminate(child: Deno.ChildProcess, graceMs: number): Promise<voi
       // exited in between
     }
     await child.status;
-  }
-}
-
-/**
- * `main.ts` in a child process. Unlike `test_support`'s `ChildServer`, it exposes the pid: `deno
- * run` does not fork, so the spawned process is the one that serves.
- */
-export class AppProcess {
-  readonly url: string;
-  #child: Deno.ChildProcess | null = null;
-  #stderrDone: Promise<void> = Promise.resolve();
-
-  /**
-   * @param env the child's whole environment (PORT is added here): nothing is inherited, so stray
-   *   VideoFlow variables in the benchmark's environment cannot change what is measured
-   * @param stderrPath where the app's stderr goes, so its logs do not mix with the tables
-   */
-  constructor(
-    readonly env: Record<string, string>,
-    readonly stderrPath: string,
-    readonly port = freePort(),
-  ) {
-    this.url = `http://127.0.0.1:${port}`;
-  }
-
-  /** The pid of the serving process. */
-  get pid(): number {
-    if (!this.#child) throw new Error("the app is not running");
-    return this.#child.pid;
-  }
-
-  /** Starts the process and waits until `/healthz` answers 200. */
-  async start(timeoutMs = 60_000): Promise<void> {
-    const main = new URL("../main.ts", import.meta.url).pathname;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", main],
-      env: { ...this.env, PORT: String(this.port) },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    this.#child = child;
-    const log = await Deno.open(this.stderrPath, { write: true, create: true, append: true });
-    this.#stderrDone = child.stderr.pipeTo(log.writable).catch(() => {});
-    let exited = false;
-    child.status.then(() => exited = true);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && !exited) {
-      try {
-        const res = await fetch(`${this.url}/healthz`);
-        await res.body?.cancel();
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    await this.stop();
-    throw new Error(`the app did not start (see ${this.stderrPath})`);
-  }
-
-  /** Stops the process (SIGTERM, then SIGKILL after 10 s). */
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child) return;
-    this.#child = null;
-    await terminate(child, 10_000);
-    await this.#stderrDone;
   }
 }
 

@@ -60,27 +60,58 @@ export function childEnv(vars: Record<string, string>): Record<string, string> {
   return { ...env, ...vars };
 }
 
-/** `main.ts` running in a child process. */
+/**
+ * `main.ts` running in a child process. `deno run` does not fork, so `pid` is the process that
+ * serves (the benchmark reads its memory from `/proc`).
+ */
 export class ChildServer {
   #child: Deno.ChildProcess | null = null;
+  #stderrDone: Promise<void> = Promise.resolve();
+  readonly port: number;
   readonly url: string;
 
-  constructor(readonly env: Record<string, string>, readonly port = freePort()) {
-    this.url = `http://127.0.0.1:${port}`;
+  /**
+   * @param env configuration variables; nothing else of this process's environment is inherited
+   * @param opts.stderrPath a file to append the server's stderr to (default: this process's stderr)
+   */
+  constructor(
+    readonly env: Record<string, string>,
+    readonly opts: { port?: number; stderrPath?: string } = {},
+  ) {
+    this.port = opts.port ?? freePort();
+    this.url = `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The pid of the serving process. */
+  get pid(): number {
+    if (!this.#child) throw new Error("the server is not running");
+    return this.#child.pid;
   }
 
   /** Starts the process and waits until `/healthz` answers 200. */
   async start(timeoutMs = 60_000): Promise<void> {
     const main = new URL("../main.ts", import.meta.url).pathname;
-    this.#child = new Deno.Command(Deno.execPath(), {
+    const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", main],
       env: childEnv({ ...this.env, PORT: String(this.port) }),
       clearEnv: true,
+      stdin: "null",
       stdout: "null",
-      stderr: "inherit",
+      stderr: this.opts.stderrPath ? "piped" : "inherit",
     }).spawn();
+    this.#child = child;
+    if (this.opts.stderrPath) {
+      const log = await Deno.open(this.opts.stderrPath, {
+        write: true,
+        create: true,
+        append: true,
+      });
+      this.#stderrDone = child.stderr.pipeTo(log.writable).catch(() => {});
+    }
+    let exited = false;
+    child.status.then(() => exited = true);
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !exited) {
       try {
         const res = await fetch(`${this.url}/healthz`);
         await res.body?.cancel();
@@ -90,23 +121,31 @@ export class ChildServer {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error("the server did not start in time");
+    await this.kill();
+    throw new Error(exited ? "the server exited at start" : "the server did not start in time");
   }
 
   /** Kills the process with SIGKILL, as a crash would. */
   async kill(): Promise<void> {
-    if (!this.#child) return;
-    this.#child.kill("SIGKILL");
-    await this.#child.status;
-    this.#child = null;
+    await this.#end("SIGKILL");
   }
 
   /** Stops the process with SIGTERM. */
   async stop(): Promise<void> {
-    if (!this.#child) return;
-    this.#child.kill("SIGTERM");
-    await this.#child.status;
+    await this.#end("SIGTERM");
+  }
+
+  async #end(signal: Deno.Signal): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
     this.#child = null;
+    try {
+      child.kill(signal);
+    } catch {
+      // already exited
+    }
+    await child.status;
+    await this.#stderrDone;
   }
 }
 
