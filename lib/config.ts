@@ -119,6 +119,13 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     );
   }
   const partBytes = intVar(env, "INGEST_PART_BYTES", 5 * MiB, 5 * MiB, 5 * 1024 * MiB);
+  const maxVideoBytes = intVar(env, "MAX_VIDEO_BYTES", 10 * 1024 * MiB, 1, Number.MAX_SAFE_INTEGER);
+  // S3 takes at most 10,000 parts per upload.
+  if (maxVideoBytes > partBytes * 10_000) {
+    throw new ConfigError(
+      `MAX_VIDEO_BYTES=${maxVideoBytes} needs more than 10000 parts of INGEST_PART_BYTES=${partBytes}: raise INGEST_PART_BYTES or lower MAX_VIDEO_BYTES`,
+    );
+  }
   return {
     port: intVar(env, "PORT", 8000, 0, 65535),
     dataDir: env.DATA_DIR?.trim() || "./data",
@@ -128,7 +135,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     publicUrl: urlVar(env, "PUBLIC_URL"),
     ingestPartBytes: partBytes,
     ingestMaxChunkBytes: intVar(env, "INGEST_MAX_CHUNK_BYTES", 16 * MiB, 1, 63 * MiB),
-    maxVideoBytes: intVar(env, "MAX_VIDEO_BYTES", 10 * 1024 * MiB, 1, Number.MAX_SAFE_INTEGER),
+    maxVideoBytes,
     playbackUrlTtlS: intVar(env, "PLAYBACK_URL_TTL_S", 900, 10, 7 * 24 * 3600),
     recordingResumeWindowS: intVar(env, "RECORDING_RESUME_WINDOW_S", 3600, 1, 30 * 24 * 3600),
     ffmpegPath: env.FFMPEG_PATH?.trim() || "ffmpeg",

@@ -52,6 +52,10 @@ Deno.test("each bad value is refused with one line naming the variable", () => {
       /^INGEST_PART_BYTES=1048576 is out of range: set it between 5242880/,
     ],
     [{ MAX_VIDEO_BYTES: "-1" }, /^MAX_VIDEO_BYTES=-1 is not a whole number/],
+    [
+      { MAX_VIDEO_BYTES: String(60 * 1024 ** 3) },
+      /^MAX_VIDEO_BYTES=\d+ needs more than 10000 parts/,
+    ],
     [{ DATABASE_URL: "not a url" }, /^DATABASE_URL=not a url is not a valid URL/],
     [{ S3_ENDPOINT: "http://x:9000" }, /^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set/],
     [{ S3_ACCESS_KEY_ID: "k" }, /^S3_ACCESS_KEY_ID is set but S3_ENDPOINT is not/],

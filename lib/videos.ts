@@ -5,7 +5,13 @@ import type { Playback } from "./storage/playback.ts";
 import { hashUploadToken, newUploadToken } from "./ingest/token.ts";
 
 /** Video statuses, in the order a recording passes them. */
-export type VideoStatus = "recording" | "processing" | "ready" | "failed" | "cancelled";
+export type VideoStatus =
+  | "recording"
+  | "processing"
+  | "ready"
+  | "failed"
+  | "cancelled"
+  | "deleting";
 
 /** A video row, as the app reads it. */
 export interface VideoRow {
@@ -23,6 +29,7 @@ export interface VideoRow {
   thumbnail_key: string | null;
   error: string | null;
   recovered: boolean;
+  upload_closed: boolean;
   finished_at: Date | null;
 }
 
@@ -44,7 +51,7 @@ export function extensionFor(mime: string): string {
 export async function createRecording(
   sql: Sql,
   storage: Storage,
-  input: { title: string | null; mimeType: string },
+  input: { title: string | null; mimeType: string; partBytes: number },
 ): Promise<{ id: string; uploadToken: string }> {
   const id = crypto.randomUUID();
   const key = `videos/${id}/original.${extensionFor(input.mimeType)}`;
@@ -52,9 +59,10 @@ export async function createRecording(
   const uploadId = await storage.createMultipart(key, baseType);
   const uploadToken = newUploadToken();
   await sql`
-    INSERT INTO videos (id, title, s3_key, status, upload_id, mime_type, upload_token_hash)
+    INSERT INTO videos (id, title, s3_key, status, upload_id, mime_type, upload_token_hash,
+      part_bytes)
     VALUES (${id}, ${input.title}, ${key}, 'recording', ${uploadId}, ${input.mimeType.trim()},
-      ${hashUploadToken(uploadToken)})`;
+      ${hashUploadToken(uploadToken)}, ${input.partBytes})`;
   return { id, uploadToken };
 }
 
@@ -67,7 +75,7 @@ export async function getVideo(sql: Sql, id: string): Promise<VideoRow | null> {
 /** Videos, newest first, without cancelled ones. */
 export async function listVideos(sql: Sql, limit = 100, offset = 0): Promise<VideoRow[]> {
   return await sql<VideoRow[]>`
-    SELECT * FROM videos WHERE status <> 'cancelled'
+    SELECT * FROM videos WHERE status NOT IN ('cancelled', 'deleting')
     ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
 }
 
@@ -78,14 +86,30 @@ export async function renameVideo(sql: Sql, id: string, title: string): Promise<
   return row ?? null;
 }
 
+/**
+ * Marks a video as being deleted, so that no ingest session loads it and no page shows it any
+ * more; returns false when it was already gone. Call {@link deleteVideo} after.
+ */
+export async function markDeleting(sql: Sql, id: string): Promise<boolean> {
+  const rows = await sql`UPDATE videos SET status = 'deleting', updated_at = NOW()
+    WHERE id = ${id} AND status <> 'deleting' RETURNING id`;
+  return rows.length > 0;
+}
+
+/** Every key a video's objects can have, whatever its processing reached. */
+export function videoKeys(video: Pick<VideoRow, "id" | "s3_key">): string[] {
+  const dir = `videos/${video.id}/`;
+  return [video.s3_key, `${dir}video.webm`, `${dir}video.mp4`, `${dir}thumb.jpg`];
+}
+
 /** Deletes a video: its objects (best effort, an open upload aborted) and its rows. */
-export async function deleteVideo(sql: Sql, storage: Storage, video: VideoRow): Promise<void> {
-  if (video.status === "recording" && video.upload_id) {
+export async function deleteVideo(sql: Sql, storage: Storage, id: string): Promise<void> {
+  const [video] = await sql<VideoRow[]>`SELECT * FROM videos WHERE id = ${id}`;
+  if (!video) return;
+  if (video.upload_id && !video.upload_closed) {
     await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
   }
-  for (const key of [video.s3_key, video.processed_key, video.thumbnail_key]) {
-    if (key) await storage.delete(key).catch(() => {});
-  }
+  for (const key of videoKeys(video)) await storage.delete(key).catch(() => {});
   await sql.begin(async (tx) => {
     await tx`DELETE FROM annotations WHERE video_id = ${video.id}`;
     await tx`DELETE FROM videos WHERE id = ${video.id}`;

@@ -4,6 +4,7 @@
 ALTER TABLE videos
   ADD COLUMN mime_type TEXT,
   ADD COLUMN size_bytes BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN part_bytes INT,
   ADD COLUMN upload_token_hash TEXT,
   ADD COLUMN processed_key TEXT,
   ADD COLUMN thumbnail_key TEXT,

@@ -6,13 +6,22 @@ import { Hono } from "hono";
 import type { AppContext } from "../lib/context.ts";
 import { isNotFound } from "../lib/storage/s3.ts";
 
-const RANGE_RE = /^bytes=\d*-\d*$/;
+/** A single byte range, as players send them: `bytes=a-`, `bytes=a-b` or `bytes=-n`. */
+const RANGE_RE = /^bytes=(?:(\d{1,15})-(\d{0,15})|-(\d{1,15}))$/;
+
+/** Whether a Range header is one range S3 can answer (start not after end). */
+function validRange(range: string): boolean {
+  const m = RANGE_RE.exec(range);
+  if (!m) return false;
+  return m[3] !== undefined || m[2] === "" || Number(m[1]) <= Number(m[2]);
+}
 
 /** The media routes, mounted at `/media`. */
 export function mediaRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.on(["GET", "HEAD"], "/*", async (c) => {
-    const key = decodeURIComponent(c.req.path.slice("/media/".length));
+    // Hono's path is already decoded: the key is what was signed.
+    const key = c.req.path.slice("/media/".length);
     if (!app.playback.verify(key, c.req.query("exp"), c.req.query("sig"))) {
       return c.json(
         { error: { code: "forbidden", message: "the link is invalid or expired" } },
@@ -21,7 +30,7 @@ export function mediaRoutes(app: AppContext): Hono {
     }
     const range = c.req.header("range");
     try {
-      const obj = await app.storage.get(key, range && RANGE_RE.test(range) ? range : undefined);
+      const obj = await app.storage.get(key, range && validRange(range) ? range : undefined);
       const headers: Record<string, string> = {
         "accept-ranges": "bytes",
         "content-type": obj.contentType ?? "application/octet-stream",
@@ -39,7 +48,8 @@ export function mediaRoutes(app: AppContext): Hono {
       if (isNotFound(err)) {
         return c.json({ error: { code: "not_found", message: "no such object" } }, 404);
       }
-      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 416) {
         return c.json({ error: { code: "range", message: "range not satisfiable" } }, 416);
       }
       throw err;

@@ -21,7 +21,7 @@ export async function reap(
   sql: Sql,
   storage: Storage,
   windowS: number,
-  graceS = 60,
+  graceS = 300,
 ): Promise<ReapResult> {
   const result: ReapResult = { recovered: [], aborted: [] };
   const stale = await sql`

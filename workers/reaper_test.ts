@@ -27,7 +27,7 @@ Deno.test("an abandoned recording is completed from its durable parts and marked
   await server.services.ingest.drop(rec.id);
 
   assert.deepEqual(await reap(sql, server.services.storage, 1), { recovered: [], aborted: [] });
-  await sql`UPDATE videos SET last_activity_at = NOW() - INTERVAL '2 minutes' WHERE id = ${rec.id}`;
+  await sql`UPDATE videos SET last_activity_at = NOW() - INTERVAL '10 minutes' WHERE id = ${rec.id}`;
   const result = await reap(sql, server.services.storage, 1);
   assert.deepEqual(result.recovered, [rec.id]);
   assert.deepEqual((await reap(sql, server.services.storage, 1)).recovered, [], "only once");

@@ -60,9 +60,14 @@ export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
     const thumbKey = `videos/${video.id}/thumb.jpg`;
     await storage.putFile(processedKey, output, ext === "mp4" ? "video/mp4" : "video/webm");
     await storage.putFile(thumbKey, thumb, "image/jpeg");
-    await sql`UPDATE videos SET status = 'ready', duration = ${duration},
+    const updated = await sql`UPDATE videos SET status = 'ready', duration = ${duration},
       processed_key = ${processedKey}, thumbnail_key = ${thumbKey}, error = NULL, updated_at = NOW()
-      WHERE id = ${video.id} AND status = 'processing'`;
+      WHERE id = ${video.id} AND status = 'processing' RETURNING id`;
+    if (updated.length === 0) {
+      // Deleted while it was being processed: leave nothing behind.
+      await storage.delete(processedKey).catch(() => {});
+      await storage.delete(thumbKey).catch(() => {});
+    }
   } catch (err) {
     if (err instanceof ToolMissingError) throw new PermanentJobError(err.message);
     throw err;

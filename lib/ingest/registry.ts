@@ -40,7 +40,9 @@ export class IngestRegistry {
   /** The session of a video, loaded on first use. Throws the protocol's error when it cannot. */
   async open(videoId: string): Promise<IngestSession> {
     const live = this.#sessions.get(videoId);
-    if (live) return live;
+    if (live?.usable) return live;
+    // A session that failed or ended is rebuilt from the database (which refuses ended ones).
+    if (live) await this.drop(videoId);
     let loading = this.#loading.get(videoId);
     if (!loading) {
       loading = IngestSession.load(this.#opts, videoId);
@@ -112,6 +114,8 @@ export class IngestRegistry {
     this.#sessions.delete(videoId);
     this.#touched.delete(videoId);
     if (!session) return;
+    // Sockets still holding it must not write into it any more: they reconnect.
+    session.reset();
     await session.drain();
     await session.discard();
   }
@@ -128,7 +132,18 @@ export class IngestRegistry {
    */
   async sweep(now = Date.now()): Promise<void> {
     const windowMs = this.#opts.resumeWindowS * 1000;
+    // A recorder may pause for longer than the window with its socket open: what this process
+    // holds is alive, whatever the database reaper of another process would conclude.
+    const held = [...this.#sessions.values()].filter((s) => s.connections > 0 && s.usable);
+    if (held.length > 0) {
+      const ids = held.map((s) => s.videoId);
+      await this.#sql`UPDATE videos SET last_activity_at = NOW() WHERE id = ANY(${ids})`;
+    }
     for (const session of [...this.#sessions.values()]) {
+      if (!session.usable) {
+        await this.drop(session.videoId);
+        continue;
+      }
       if (session.connections > 0 || now - session.lastActivity < windowMs) continue;
       const { nextSeq } = session.progress;
       await session.finish(nextSeq - 1, null, true).catch((err) => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Sql } from "../db/mod.ts";
 import type { Storage } from "../storage/s3.ts";
 import { enqueueJob } from "../jobs/queue.ts";
-import { IngestError, ingestErrors } from "./errors.ts";
+import { CloseCode, IngestError, ingestErrors } from "./errors.ts";
 
 /** What a session needs from its surroundings. */
 export interface SessionDeps {
@@ -48,13 +48,27 @@ export interface ResumePoint {
   /** Bytes in uploaded parts. */
   durableBytes: number;
   nextPartNumber: number;
+  /**
+   * The last part is shorter than `partBytes`: it was uploaded as the final one (a finish whose
+   * completion failed). No part may follow it, or S3 would refuse the upload; only finish is left.
+   */
+  sealed: boolean;
 }
 
 /** Computes the resume point from the parts recorded so far, in part-number order. */
-export function resumePoint(parts: PartRow[]): ResumePoint {
+export function resumePoint(parts: PartRow[], partBytes: number): ResumePoint {
   const last = parts.at(-1);
   const durableBytes = parts.reduce((n, p) => n + Number(p.size_bytes), 0);
-  if (!last) return { nextSeq: 0, durableSeq: -1, skipBytes: 0, durableBytes, nextPartNumber: 1 };
+  if (!last) {
+    return {
+      nextSeq: 0,
+      durableSeq: -1,
+      skipBytes: 0,
+      durableBytes,
+      nextPartNumber: 1,
+      sealed: false,
+    };
+  }
   const durableSeq = last.last_seq_complete ? last.last_seq : last.last_seq - 1;
   return {
     nextSeq: durableSeq + 1,
@@ -62,8 +76,12 @@ export function resumePoint(parts: PartRow[]): ResumePoint {
     skipBytes: last.last_seq_complete ? 0 : Number(last.last_seq_bytes),
     durableBytes,
     nextPartNumber: last.part_number + 1,
+    sealed: Number(last.size_bytes) < partBytes,
   };
 }
+
+/** S3 allows at most this many parts in one upload. */
+export const MAX_PARTS = 10_000;
 
 /** The part being filled. */
 interface OpenPart {
@@ -92,10 +110,15 @@ export class IngestSession {
   #totalBytes: number;
   #open: OpenPart | null = null;
   #nextPartNumber: number;
+  #sealed: boolean;
+  /** This recording's part size, fixed when it was created. */
+  readonly #partBytes: number;
+  /** Tells this session's spool files from those of a session it replaced. */
+  readonly #nonce = crypto.randomUUID().slice(0, 8);
   /** The upload of the last full part, if one is in flight. */
   #uploading: Promise<void> | null = null;
   #failed: IngestError | null = null;
-  #closed: "finished" | "cancelled" | "deleted" | null = null;
+  #closed: "finished" | "cancelled" | "failed" | "deleted" | null = null;
   /** Serializes every operation: chunks may come from several sockets and PUT requests. */
   #queue: Promise<unknown> = Promise.resolve();
   /** Time of the last chunk or connection, for idle handling. */
@@ -108,29 +131,36 @@ export class IngestSession {
     videoId: string,
     key: string,
     uploadId: string,
+    partBytes: number,
     at: ResumePoint,
   ) {
     this.#deps = deps;
     this.videoId = videoId;
     this.key = key;
     this.uploadId = uploadId;
+    this.#partBytes = partBytes;
     this.#nextSeq = at.nextSeq;
     this.#durableSeq = at.durableSeq;
     this.#skipBytes = at.skipBytes;
     this.#totalBytes = at.durableBytes;
     this.#nextPartNumber = at.nextPartNumber;
+    this.#sealed = at.sealed;
   }
 
   /** Loads a recording from the database; throws the protocol's error when it cannot ingest. */
   static async load(deps: SessionDeps, videoId: string): Promise<IngestSession> {
     const [video] = await deps.sql`
-      SELECT status, s3_key, upload_id FROM videos WHERE id = ${videoId}`;
+      SELECT status, s3_key, upload_id, part_bytes FROM videos WHERE id = ${videoId}`;
     if (!video) throw ingestErrors.notFound();
     if (video.status !== "recording") throw ingestErrors.finished(video.status);
     const parts = await deps.sql<PartRow[]>`
       SELECT part_number, etag, size_bytes, first_seq, last_seq, last_seq_bytes, last_seq_complete
       FROM video_parts WHERE video_id = ${videoId} ORDER BY part_number`;
-    return new IngestSession(deps, videoId, video.s3_key, video.upload_id, resumePoint(parts));
+    // A recording keeps the part size it started with, whatever INGEST_PART_BYTES is now:
+    // R2 refuses uploads whose non-final parts differ in length.
+    const partBytes = video.part_bytes ?? deps.partBytes;
+    const at = resumePoint(parts, partBytes);
+    return new IngestSession(deps, videoId, video.s3_key, video.upload_id, partBytes, at);
   }
 
   /** The protocol's view of this recording. */
@@ -143,9 +173,22 @@ export class IngestSession {
     return this.#totalBytes;
   }
 
+  /** Whether the session can still take chunks. */
+  get usable(): boolean {
+    return this.#closed === null && this.#failed === null;
+  }
+
   /** Marks the session unusable: its video is being deleted. */
   retire(): void {
     this.#closed ??= "deleted";
+  }
+
+  /**
+   * Marks the session unusable because the registry let go of it: a socket still holding it is
+   * told to reconnect, and gets a session rebuilt from the database.
+   */
+  reset(): void {
+    this.#failed ??= ingestErrors.storage(new Error("the session was reset"));
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -156,6 +199,7 @@ export class IngestSession {
 
   #checkUsable(): void {
     if (this.#closed === "deleted") throw ingestErrors.notFound("the video was deleted");
+    if (this.#closed === "failed") throw ingestErrors.finished("failed");
     if (this.#closed) throw ingestErrors.finished(this.#closed);
     if (this.#failed) throw this.#failed;
   }
@@ -181,13 +225,23 @@ export class IngestSession {
           `chunk ${seq} has ${bytes.length} bytes but ${skip} of it are already stored: resend the same chunk`,
         );
       }
+      if (this.#sealed) {
+        throw ingestErrors.protocol("the recording's last part is already stored: send finish");
+      }
       const data = bytes.subarray(skip);
-      if (this.#totalBytes + data.length > this.#deps.maxVideoBytes) {
+      const total = this.#totalBytes + data.length;
+      if (total > this.#deps.maxVideoBytes || total > this.#partBytes * MAX_PARTS) {
         throw ingestErrors.tooLarge(
           `the recording would exceed MAX_VIDEO_BYTES (${this.#deps.maxVideoBytes} bytes)`,
         );
       }
-      await this.#append(seq, skip, data);
+      try {
+        await this.#append(seq, skip, data);
+      } catch (err) {
+        // A failed write or upload may leave the open part half-written: nothing more goes into it.
+        this.#failed ??= err instanceof IngestError ? err : ingestErrors.storage(err);
+        throw this.#failed;
+      }
       this.#nextSeq = seq + 1;
       this.#skipBytes = 0;
       this.#totalBytes += data.length;
@@ -197,7 +251,7 @@ export class IngestSession {
 
   /** Writes a chunk's new bytes into the open part, sealing every part it fills. */
   async #append(seq: number, skip: number, data: Uint8Array): Promise<void> {
-    const partBytes = this.#deps.partBytes;
+    const partBytes = this.#partBytes;
     let off = 0;
     while (off < data.length) {
       const open = this.#open ?? await this.#openPart(seq);
@@ -213,7 +267,7 @@ export class IngestSession {
 
   async #openPart(firstSeq: number): Promise<OpenPart> {
     const number = this.#nextPartNumber++;
-    const path = join(this.#deps.spoolDir, `${this.videoId}.${number}.part`);
+    const path = join(this.#deps.spoolDir, `${this.videoId}.${this.#nonce}.${number}.part`);
     const file = await Deno.open(path, { create: true, write: true, truncate: true });
     this.#open = { number, path, file, fill: 0, firstSeq };
     return this.#open;
@@ -226,9 +280,15 @@ export class IngestSession {
   async #seal(open: OpenPart, lastSeq: number, lastSeqBytes: number, complete: boolean) {
     this.#open = null;
     open.file.close();
-    await this.#waitUpload();
-    this.#uploading = this.#uploadPart(open, lastSeq, lastSeqBytes, complete).catch((err) => {
+    try {
+      await this.#waitUpload();
+    } catch (err) {
+      await Deno.remove(open.path).catch(() => {});
+      throw err;
+    }
+    this.#uploading = this.#uploadPart(open, lastSeq, lastSeqBytes, complete).catch(async (err) => {
       this.#failed = err instanceof IngestError ? err : ingestErrors.storage(err);
+      await Deno.remove(open.path).catch(() => {});
     });
   }
 
@@ -274,13 +334,19 @@ export class IngestSession {
         );
       }
       if (this.#open) {
+        this.#sealed = true;
         await this.#seal(this.#open, this.#nextSeq - 1, 0, true);
       }
       await this.#waitUpload();
-      await completeRecording(this.#deps.sql, this.#deps.storage, this.videoId, {
-        durationMs,
-        recovered,
-      });
+      try {
+        await completeRecording(this.#deps.sql, this.#deps.storage, this.videoId, {
+          durationMs,
+          recovered,
+        });
+      } catch (err) {
+        if (err instanceof IngestError && err.code === "empty") this.#closed = "failed";
+        throw err;
+      }
       this.#closed = "finished";
     });
   }
@@ -321,17 +387,19 @@ export async function completeRecording(
   storage: Storage,
   videoId: string,
   opts: { durationMs: number | null; recovered: boolean },
-): Promise<"completed" | "empty"> {
+): Promise<void> {
   const [video] = await sql`SELECT s3_key, upload_id FROM videos WHERE id = ${videoId}`;
   const parts = await sql<PartRow[]>`
     SELECT part_number, etag, size_bytes FROM video_parts
     WHERE video_id = ${videoId} ORDER BY part_number`;
   const size = parts.reduce((n, p) => n + Number(p.size_bytes), 0);
+  if (!video) throw ingestErrors.notFound();
   if (parts.length === 0) {
     await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
     await sql`UPDATE videos SET status = 'failed', error = 'the recording holds no data',
-      upload_closed = TRUE, finished_at = NOW(), updated_at = NOW() WHERE id = ${videoId}`;
-    throw ingestErrors.protocol("the recording holds no data");
+      upload_closed = TRUE, finished_at = NOW(), updated_at = NOW()
+      WHERE id = ${videoId} AND status = 'recording'`;
+    throw new IngestError("empty", "the recording holds no data", CloseCode.protocol);
   }
   try {
     await storage.completeMultipart(
@@ -344,13 +412,13 @@ export async function completeRecording(
     if ((await storage.size(video.s3_key).catch(() => null)) !== size) throw err;
   }
   await sql.begin(async (tx) => {
-    await tx`UPDATE videos SET status = 'processing', size_bytes = ${size},
+    // Conditional: a reaper in another process may have completed it already.
+    const updated = await tx`UPDATE videos SET status = 'processing', size_bytes = ${size},
       client_duration_ms = ${durationMs(opts.durationMs)}, recovered = ${opts.recovered},
       upload_closed = TRUE, finished_at = NOW(), updated_at = NOW()
-      WHERE id = ${videoId}`;
-    await enqueueJob(tx, "remux", videoId);
+      WHERE id = ${videoId} AND status = 'recording' RETURNING id`;
+    if (updated.length > 0) await enqueueJob(tx, "remux", videoId);
   });
-  return "completed";
 }
 
 function durationMs(ms: number | null): number | null {

@@ -68,11 +68,13 @@ export class JobRunner {
 
   async #sleep(ms: number): Promise<void> {
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.#wake.push(() => {
+      const wake = () => {
         clearTimeout(t);
+        this.#wake = this.#wake.filter((w) => w !== wake);
         resolve();
-      });
+      };
+      const t = setTimeout(wake, ms);
+      this.#wake.push(wake);
     });
   }
 

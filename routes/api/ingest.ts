@@ -8,14 +8,11 @@ import { upgradeWebSocket } from "hono/deno";
 import { bodyLimit } from "hono/body-limit";
 import type { WSContext } from "hono/ws";
 import type { AppContext } from "../../lib/context.ts";
-import { bearerToken, isUuid, readJson } from "../../lib/http.ts";
+import { bearerToken, errorBody, isUuid, readJson } from "../../lib/http.ts";
 import { CloseCode, IngestError, ingestErrors } from "../../lib/ingest/errors.ts";
 import { finishBodySchema, parseChunkFrame, parseTextMessage } from "../../lib/ingest/protocol.ts";
 import type { IngestSession } from "../../lib/ingest/session.ts";
 import { uploadTokenMatches } from "../../lib/ingest/token.ts";
-
-/** Bytes a socket may have waiting to be processed before it is told to slow down. */
-const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
 /** Checks the id and token and opens the video's session. */
 async function authorize(app: AppContext, id: string, token: unknown): Promise<IngestSession> {
@@ -45,7 +42,8 @@ class IngestSocket {
     if (this.#closed) return;
     const size = typeof data === "string" ? data.length : data.byteLength;
     this.#backlog += size;
-    if (this.#backlog > MAX_BACKLOG_BYTES) {
+    // About a part and a chunk may wait; a client sending further ahead of the acks is refused.
+    if (this.#backlog > this.app.config.ingestPartBytes + this.app.config.ingestMaxChunkBytes) {
       this.#fail(
         ingestErrors.tooLarge("too many bytes waiting: wait for acks before sending more"),
       );
@@ -67,8 +65,11 @@ class IngestSocket {
       const msg = parseTextMessage(data);
       if (msg.type === "hello") {
         if (this.#session) throw ingestErrors.protocol("hello was already sent");
-        this.#session = await authorize(this.app, this.id, msg.token);
-        this.#session.connections++;
+        const session = await authorize(this.app, this.id, msg.token);
+        // The socket may have closed while the session loaded: then it must not count as one.
+        if (this.#closed) return;
+        this.#session = session;
+        session.connections++;
         this.#send({ type: "ready", ...this.#session.progress });
         return;
       }
@@ -146,6 +147,16 @@ export function ingestRoutes(app: AppContext): Hono {
 
   routes.get(
     "/:id/ingest",
+    async (c, next) => {
+      // A request that asks for an upgrade without the handshake headers gets a 400, not a 500.
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+        return c.json(errorBody("upgrade_required", "connect with a WebSocket"), 426);
+      }
+      if (!c.req.header("sec-websocket-key")) {
+        return c.json(errorBody("bad_request", "the WebSocket handshake is incomplete"), 400);
+      }
+      return await next();
+    },
     upgradeWebSocket((c) => {
       const id = c.req.param("id") ?? "";
       let socket: IngestSocket | null = null;

@@ -11,6 +11,7 @@ import {
   getVideo,
   isAcceptedMimeType,
   listVideos,
+  markDeleting,
   renameVideo,
   videoJson,
   type VideoRow,
@@ -35,10 +36,16 @@ export function requestOrigin(app: AppContext, c: Context): string {
 
 async function loadVideo(app: AppContext, c: Context): Promise<VideoRow> {
   const video = await getVideo(app.db.sql, videoIdParam(c));
-  if (!video || video.status === "cancelled") {
+  if (!video || video.status === "cancelled" || video.status === "deleting") {
     throw new ApiError(404, "not_found", "no such video");
   }
   return video;
+}
+
+/** A whole-number query parameter, clamped; anything unparsable gives the default. */
+function intQuery(raw: string | undefined, fallback: number, min: number, max: number): number {
+  const n = Math.trunc(Number(raw));
+  return raw === undefined || !Number.isFinite(n) ? fallback : Math.min(Math.max(n, min), max);
 }
 
 /** Until accounts exist, the upload token is what lets a person change their video. */
@@ -60,14 +67,15 @@ export function videoRoutes(app: AppContext): Hono {
     const { id, uploadToken } = await createRecording(sql, app.storage, {
       title: body.title || null,
       mimeType: body.mimeType,
+      partBytes: app.config.ingestPartBytes,
     });
     const origin = requestOrigin(app, c).replace(/^http/, "ws");
     return c.json({ id, uploadToken, ingestUrl: `${origin}/api/videos/${id}/ingest` }, 201);
   });
 
   routes.get("/", async (c) => {
-    const limit = Math.min(Math.max(Number(c.req.query("limit")) || 100, 1), 500);
-    const offset = Math.max(Number(c.req.query("offset")) || 0, 0);
+    const limit = intQuery(c.req.query("limit"), 100, 1, 500);
+    const offset = intQuery(c.req.query("offset"), 0, 0, 1_000_000);
     const rows = await listVideos(sql, limit, offset);
     const origin = requestOrigin(app, c);
     return c.json(
@@ -94,8 +102,11 @@ export function videoRoutes(app: AppContext): Hono {
   routes.delete("/:id", async (c) => {
     const video = await loadVideo(app, c);
     requireOwner(c, video);
+    if (!(await markDeleting(sql, video.id))) {
+      throw new ApiError(404, "not_found", "no such video");
+    }
     await app.ingest.retire(video.id);
-    await deleteVideo(sql, app.storage, video);
+    await deleteVideo(sql, app.storage, video.id);
     return c.body(null, 204);
   });
 

@@ -91,3 +91,44 @@ Deno.test("deleting a video while it records ends its ingest socket with 4404", 
   const [row] = await server.services.db.sql`SELECT count(*)::int AS n FROM videos`;
   assert.equal(row.n, 0);
 });
+
+Deno.test("malformed query, path, range and handshake get a 4xx, never a 500", async () => {
+  await using server = await startTestServer({}, { jobs: false });
+  const rec = await createRecording(server.url);
+  const probes: [string, RequestInit, number][] = [
+    ["/api/videos?limit=1.5&offset=1e21", {}, 200],
+    ["/api/videos?limit=abc", {}, 200],
+    ["/media/%FF", {}, 403],
+    ["/media/videos/x?exp=99999999999&sig=abc", { headers: { range: "bytes=9-1" } }, 403],
+    [`/api/videos/${rec.id}/ingest`, { headers: { upgrade: "websocket" } }, 400],
+    [`/api/videos/${rec.id}/ingest`, {}, 426],
+    [`/api/videos/${rec.id}/chunks/-1`, { method: "PUT", body: "x" }, 400],
+    [`/api/videos/${rec.id}/chunks/99999999999`, { method: "PUT", body: "x" }, 400],
+    ["/api/videos", { method: "POST", body: "x".repeat(100_000) }, 413],
+  ];
+  for (const [path, init, status] of probes) {
+    const res = await fetch(server.url + path, init);
+    assert.equal(res.status, status, `${init.method ?? "GET"} ${path}`);
+    if (status !== 200) {
+      // API errors are {error: {code, message}}; the ingest fallback answers in the protocol's form.
+      const body = await res.json();
+      assert.ok(body.error?.message || (body.type === "error" && body.message), path);
+    } else await res.body?.cancel();
+  }
+});
+
+Deno.test("finishing a recording that holds no data fails it with a clear reason", async () => {
+  await using server = await startTestServer({}, { jobs: false });
+  const rec = await createRecording(server.url);
+  const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+  const answer = await client.finish(-1);
+  assert.equal(answer.code, "empty");
+  assert.equal((await client.closed).code, 4400);
+  const video = await (await fetch(`${server.url}/api/videos/${rec.id}`)).json();
+  assert.equal(video.status, "failed");
+  assert.equal(video.error, "the recording holds no data");
+  const again = await IngestClient.open(rec.ingestUrl);
+  const hello = await again.request(JSON.stringify({ type: "hello", token: rec.uploadToken }));
+  assert.equal(hello.code, "finished");
+  assert.equal((await again.closed).code, 4409);
+});
