@@ -8,6 +8,7 @@ import { ApiError, errorBody } from "./lib/http.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { videoRoutes } from "./routes/api/videos.ts";
 import { ingestRoutes } from "./routes/api/ingest.ts";
+import { annotationRoutes } from "./routes/api/annotations.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { homeRoutes } from "./routes/home.tsx";
 
@@ -31,6 +32,7 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/", healthRoutes(ctx));
   app.route("/api/videos", ingestRoutes(ctx));
   app.route("/api/videos", videoRoutes(ctx));
+  app.route("/api/videos", annotationRoutes(ctx));
   app.route("/media", mediaRoutes(ctx));
   app.route("/", homeRoutes(ctx));
 

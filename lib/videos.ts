@@ -2,7 +2,7 @@
 import type { Sql } from "./db/mod.ts";
 import type { Storage } from "./storage/s3.ts";
 import type { Playback } from "./storage/playback.ts";
-import { hashUploadToken, newUploadToken } from "./ingest/token.ts";
+import { hashToken, newToken } from "./tokens.ts";
 
 /** Video statuses, in the order a recording passes them. */
 export type VideoStatus =
@@ -57,12 +57,12 @@ export async function createRecording(
   const key = `videos/${id}/original.${extensionFor(input.mimeType)}`;
   const baseType = input.mimeType.split(";")[0].trim().toLowerCase();
   const uploadId = await storage.createMultipart(key, baseType);
-  const uploadToken = newUploadToken();
+  const uploadToken = newToken();
   await sql`
     INSERT INTO videos (id, title, s3_key, status, upload_id, mime_type, upload_token_hash,
       part_bytes)
     VALUES (${id}, ${input.title}, ${key}, 'recording', ${uploadId}, ${input.mimeType.trim()},
-      ${hashUploadToken(uploadToken)}, ${input.partBytes})`;
+      ${hashToken(uploadToken)}, ${input.partBytes})`;
   return { id, uploadToken };
 }
 

@@ -12,14 +12,14 @@ import { bearerToken, errorBody, isUuid, readJson } from "../../lib/http.ts";
 import { CloseCode, IngestError, ingestErrors } from "../../lib/ingest/errors.ts";
 import { finishBodySchema, parseChunkFrame, parseTextMessage } from "../../lib/ingest/protocol.ts";
 import type { IngestSession } from "../../lib/ingest/session.ts";
-import { uploadTokenMatches } from "../../lib/ingest/token.ts";
+import { tokenMatches } from "../../lib/tokens.ts";
 
 /** Checks the id and token and opens the video's session. */
 async function authorize(app: AppContext, id: string, token: unknown): Promise<IngestSession> {
   if (!isUuid(id)) throw ingestErrors.notFound("malformed video id");
   const [video] = await app.db.sql`SELECT upload_token_hash FROM videos WHERE id = ${id}`;
   if (!video) throw ingestErrors.notFound();
-  if (!uploadTokenMatches(token, video.upload_token_hash)) throw ingestErrors.token();
+  if (!tokenMatches(token, video.upload_token_hash)) throw ingestErrors.token();
   return await app.ingest.open(id.toLowerCase());
 }
 

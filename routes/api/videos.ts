@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../../lib/context.ts";
 import { ApiError, bearerToken, readJson, videoIdParam } from "../../lib/http.ts";
-import { uploadTokenMatches } from "../../lib/ingest/token.ts";
+import { tokenMatches } from "../../lib/tokens.ts";
 import {
   createRecording,
   deleteVideo,
@@ -52,7 +52,7 @@ function intQuery(raw: string | undefined, fallback: number, min: number, max: n
 function requireOwner(c: Context, video: VideoRow): void {
   const token = bearerToken(c);
   if (!token) throw new ApiError(401, "unauthorized", "send the upload token as a Bearer token");
-  if (!uploadTokenMatches(token, video.upload_token_hash)) {
+  if (!tokenMatches(token, video.upload_token_hash)) {
     throw new ApiError(403, "forbidden", "the token does not own this video");
   }
 }

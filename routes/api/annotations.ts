@@ -1,0 +1,77 @@
+/** `/api/videos/{id}/annotations`: list, add, delete comments pinned to moments of a video. */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppContext } from "../../lib/context.ts";
+import { ApiError, bearerToken, isUuid, readJson, videoIdParam } from "../../lib/http.ts";
+import { addAnnotation, deleteAnnotation, listAnnotations } from "../../lib/annotations.ts";
+import { getVideo } from "../../lib/videos.ts";
+import { tokenMatches } from "../../lib/tokens.ts";
+
+/** Largest comment, in characters. */
+export const MAX_CONTENT = 5000;
+
+const createSchema = z.object({
+  timestamp: z.number().finite().min(0).max(1e7),
+  content: z.string().trim().min(1, "content is empty").max(MAX_CONTENT),
+  type: z.enum(["comment"]).default("comment"),
+  author: z.string().trim().max(80).nullish(),
+});
+
+/** The annotation routes, mounted under `/api/videos`. */
+export function annotationRoutes(app: AppContext): Hono {
+  const routes = new Hono();
+  const { sql } = app.db;
+
+  async function viewableVideo(id: string) {
+    const video = await getVideo(sql, id);
+    if (!video || video.status === "cancelled" || video.status === "deleting") {
+      throw new ApiError(404, "not_found", "no such video");
+    }
+    return video;
+  }
+
+  routes.get("/:id/annotations", async (c) => {
+    const video = await viewableVideo(videoIdParam(c));
+    return c.json(await listAnnotations(sql, video.id));
+  });
+
+  routes.post("/:id/annotations", async (c) => {
+    const video = await viewableVideo(videoIdParam(c));
+    const body = await readJson(c, createSchema);
+    // Allow a little past the end: the duration is known only once the video is processed.
+    if (video.duration !== null && body.timestamp > video.duration + 1) {
+      throw new ApiError(
+        400,
+        "invalid",
+        `timestamp is past the end of the video (${video.duration} s)`,
+      );
+    }
+    const annotation = await addAnnotation(sql, video.id, {
+      timestamp: body.timestamp,
+      content: body.content,
+      type: body.type,
+      author: body.author || null,
+    });
+    return c.json(annotation, 201);
+  });
+
+  routes.delete("/:id/annotations/:uid", async (c) => {
+    const video = await viewableVideo(videoIdParam(c));
+    const uid = c.req.param("uid");
+    if (!isUuid(uid)) throw new ApiError(404, "not_found", "no such annotation");
+    const token = bearerToken(c);
+    const isOwner = tokenMatches(token, video.upload_token_hash);
+    const outcome = await deleteAnnotation(sql, video.id, uid.toLowerCase(), token, isOwner);
+    if (outcome === "not_found") throw new ApiError(404, "not_found", "no such annotation");
+    if (outcome === "forbidden") {
+      throw new ApiError(
+        403,
+        "forbidden",
+        "only its author or the video's owner deletes a comment",
+      );
+    }
+    return c.body(null, 204);
+  });
+
+  return routes;
+}
