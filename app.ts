@@ -11,6 +11,8 @@ import { ingestRoutes } from "./routes/api/ingest.ts";
 import { annotationRoutes } from "./routes/api/annotations.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { homeRoutes } from "./routes/home.tsx";
+import { playerRoutes } from "./routes/player.tsx";
+import { staticRoutes } from "./routes/static.ts";
 
 /** Largest JSON body the API takes (chunks have their own limit). */
 const JSON_BODY_LIMIT = 64 * 1024;
@@ -34,7 +36,9 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/api/videos", videoRoutes(ctx));
   app.route("/api/videos", annotationRoutes(ctx));
   app.route("/media", mediaRoutes(ctx));
+  app.route("/", staticRoutes());
   app.route("/", homeRoutes(ctx));
+  app.route("/", playerRoutes(ctx));
 
   app.notFound((c) =>
     c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404)

@@ -1,20 +1,46 @@
-/** The page frame every server-rendered page shares. */
+/** The page frame every server-rendered page shares: head, stylesheet, header, island scripts. */
 import type { ComponentChildren } from "preact";
+import type { AssetManifest } from "../lib/assets/build.ts";
 
-/** Wraps a page's body in the document, with its title. */
-export function Layout(props: { title: string; children: ComponentChildren }) {
+/** Wraps a page's body in the document, with its title and the scripts of its islands. */
+export function Layout(
+  props: { title: string; assets: AssetManifest; islands?: string[]; children: ComponentChildren },
+) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
-        <style>
-          {"body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1f2937}" +
-            "li{margin:.25rem 0}code{background:#f3f4f6;padding:.1rem .3rem;border-radius:.25rem}"}
-        </style>
+        <link rel="stylesheet" href={props.assets.css} />
+        {(props.islands ?? []).map((name) => (
+          <script key={name} type="module" src={props.assets.islands[name]} />
+        ))}
       </head>
-      <body>{props.children}</body>
+      <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <header class="border-b border-slate-200 bg-white">
+          <nav class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
+            <a
+              href="/"
+              class="text-lg font-semibold tracking-tight text-indigo-700 focus-visible:outline-2"
+            >
+              VideoFlow
+            </a>
+            <a
+              href="/record"
+              class="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            >
+              New recording
+            </a>
+          </nav>
+        </header>
+        <main class="mx-auto max-w-6xl px-4 py-6">{props.children}</main>
+      </body>
     </html>
   );
+}
+
+/** Renders a page to an HTML string with its doctype. */
+export function page(html: string): string {
+  return "<!doctype html>" + html;
 }

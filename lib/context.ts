@@ -4,6 +4,7 @@ import type { Database } from "./db/mod.ts";
 import type { Storage } from "./storage/s3.ts";
 import type { Playback } from "./storage/playback.ts";
 import type { IngestRegistry } from "./ingest/registry.ts";
+import type { AssetManifest } from "./assets/build.ts";
 
 /** The services of one running app. */
 export interface AppContext {
@@ -12,4 +13,6 @@ export interface AppContext {
   storage: Storage;
   playback: Playback;
   ingest: IngestRegistry;
+  /** The browser bundles and stylesheet this process serves. */
+  assets: AssetManifest;
 }

@@ -11,6 +11,7 @@ import { startEmbeddedS3 } from "./storage/embedded.ts";
 import { Storage } from "./storage/s3.ts";
 import { mediaSigningKey, Playback } from "./storage/playback.ts";
 import { IngestRegistry } from "./ingest/registry.ts";
+import { buildAssets } from "./assets/build.ts";
 
 /** The services of a process, with a way to close them in order. */
 export interface Services extends AppContext {
@@ -58,9 +59,13 @@ export async function openServices(config: Config): Promise<Services> {
     closers.push(() => ingest.close());
     ingest.start();
 
+    // Built at every start, so the served bundles always match the code.
+    const assets = await buildAssets();
+
     return {
       config,
       db,
+      assets,
       storage,
       playback: new Playback(storage, config.playbackUrlTtlS, signingKey),
       ingest,

@@ -1,36 +1,29 @@
-/** `/`: the library. A plain server-rendered list until the browser app arrives. */
+/** `/`: the library of recordings. */
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
-import { listVideos } from "../lib/videos.ts";
-import { Layout } from "../components/Layout.tsx";
+import { listVideos, videoJson } from "../lib/videos.ts";
+import { Layout, page } from "../components/Layout.tsx";
+import { Island } from "../components/Island.tsx";
+import { Library } from "../islands/Library.tsx";
+import type { VideoView } from "../islands/player/api.ts";
+import { requestOrigin } from "./api/videos.ts";
 
-/** The home page route. */
+/** The library page. */
 export function homeRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get("/", async (c) => {
-    const videos = await listVideos(app.db.sql, 50);
-    const html = render(
-      <Layout title="VideoFlow">
-        <h1>VideoFlow</h1>
-        <p>
-          Self-hosted video messages. Recorders stream to <code>POST /api/videos</code>{" "}
-          and the ingest WebSocket; see the README for the protocol.
-        </p>
-        <h2>Recordings</h2>
-        {videos.length === 0 ? <p>No recordings yet.</p> : (
-          <ul>
-            {videos.map((v) => (
-              <li key={v.id}>
-                <a href={`/api/videos/${v.id}`}>{v.title || "Untitled recording"}</a> — {v.status}
-                {v.duration ? `, ${Math.round(v.duration)} s` : ""}
-              </li>
-            ))}
-          </ul>
-        )}
+    const origin = requestOrigin(app, c);
+    const rows = await listVideos(app.db.sql, 60);
+    const videos = await Promise.all(
+      rows.map((v) => videoJson(v, { signer: app.playback, origin })),
+    ) as unknown as VideoView[];
+    return c.html(page(render(
+      <Layout title="VideoFlow — library" assets={app.assets} islands={["Library"]}>
+        <h1 class="mb-5 text-2xl font-semibold">Library</h1>
+        <Island name="Library" component={Library} props={{ videos }} />
       </Layout>,
-    );
-    return c.html("<!doctype html>" + html);
+    )));
   });
   return routes;
 }

@@ -1,0 +1,394 @@
+/**
+ * The player page's island: the video, its timeline with markers, the overlay of annotations, the
+ * comment list and composer, keyboard control, title, share and download.
+ */
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { formatTime, storageKeys } from "../lib/format.ts";
+import {
+  type AnnotationView,
+  canDelete,
+  deleteComment,
+  fetchVideo,
+  ownerToken,
+  postComment,
+  renameVideo,
+  type VideoView,
+} from "./player/api.ts";
+import { Overlay } from "./player/Overlay.tsx";
+import { Timeline } from "./player/Timeline.tsx";
+
+/** Props of the player island. */
+export interface PlayerProps {
+  video: VideoView;
+  annotations: AnnotationView[];
+  /** `?t=` of the page: where playback starts, in seconds. */
+  startAt: number | null;
+}
+
+const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
+
+const STATUS_TEXT: Record<string, string> = {
+  recording: "Recording in progress",
+  processing: "Processing — playable already",
+  ready: "Ready",
+  failed: "Processing failed",
+};
+
+function sortByTime(list: AnnotationView[]): AnnotationView[] {
+  return [...list].sort((a, b) =>
+    a.timestamp - b.timestamp || a.createdAt.localeCompare(b.createdAt)
+  );
+}
+
+/** The interactive player. */
+export function Player({ video: initial, annotations: initialAnnotations, startAt }: PlayerProps) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const [video, setVideo] = useState(initial);
+  const [annotations, setAnnotations] = useState(sortByTime(initialAnnotations));
+  const [currentTime, setCurrentTime] = useState(startAt ?? 0);
+  const [duration, setDuration] = useState<number | null>(initial.duration);
+  const [playing, setPlaying] = useState(false);
+  const [rate, setRate] = useState(1);
+  const [draft, setDraft] = useState("");
+  const [commentAt, setCommentAt] = useState<number | null>(null);
+  const [author, setAuthor] = useState("");
+  const [isOwner, setIsOwner] = useState(false);
+  const [title, setTitle] = useState(initial.title ?? "");
+  const [notice, setNotice] = useState<string | null>(null);
+  const [, setTick] = useState(0);
+  const resumeAt = useRef<{ time: number; play: boolean } | null>(
+    startAt !== null ? { time: startAt, play: false } : null,
+  );
+
+  useEffect(() => {
+    setIsOwner(ownerToken(initial.id) !== null);
+    setAuthor(localStorage.getItem(storageKeys.author) ?? "");
+    // Deletability depends on this browser's storage: render again now that it can be read.
+    setTick((n) => n + 1);
+  }, []);
+
+  const seek = useCallback((t: number) => {
+    const el = videoRef.current;
+    if (!el) return;
+    const max = Number.isFinite(el.duration) ? el.duration : (duration ?? t);
+    el.currentTime = Math.max(0, Math.min(t, max));
+    setCurrentTime(el.currentTime);
+  }, [duration]);
+
+  /** Swaps in a fresh URL (an expired or failed one, or the remuxed file), keeping the position. */
+  const refresh = useCallback(async () => {
+    const el = videoRef.current;
+    const fresh = await fetchVideo(initial.id).catch(() => null);
+    if (!fresh) return;
+    if (el && fresh.playbackUrl && fresh.playbackUrl !== video.playbackUrl) {
+      resumeAt.current = { time: el.currentTime, play: !el.paused };
+    }
+    setVideo(fresh);
+    if (fresh.duration) setDuration(fresh.duration);
+  }, [video.playbackUrl]);
+
+  // While the video is not final yet, follow its status: the remuxed file replaces the raw one.
+  useEffect(() => {
+    if (video.status !== "processing" && video.status !== "recording") return;
+    const timer = setInterval(refresh, 3000);
+    return () => clearInterval(timer);
+  }, [video.status, refresh]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+      if (e.metaKey || e.ctrlKey || e.altKey) return;
+      const el = videoRef.current;
+      if (!el) return;
+      const by = (d: number) => seek(el.currentTime + d);
+      switch (e.key) {
+        case " ":
+        case "k":
+          if (el.paused) el.play().catch(() => {});
+          else el.pause();
+          break;
+        case "j":
+          by(-5);
+          break;
+        case "l":
+          by(5);
+          break;
+        case "ArrowLeft":
+          by(-1);
+          break;
+        case "ArrowRight":
+          by(1);
+          break;
+        case "c":
+          setCommentAt(el.currentTime);
+          inputRef.current?.focus();
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [seek]);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const content = draft.trim();
+    if (!content) return;
+    const timestamp = commentAt ?? videoRef.current?.currentTime ?? currentTime;
+    try {
+      if (author) localStorage.setItem(storageKeys.author, author);
+      const created = await postComment(video.id, { timestamp, content, author: author || null });
+      setAnnotations((list) => sortByTime([...list, created]));
+      setDraft("");
+      setCommentAt(null);
+    } catch (err) {
+      setNotice(`Comment not saved: ${(err as Error).message}`);
+    }
+  };
+
+  const remove = async (uid: string) => {
+    try {
+      await deleteComment(video.id, uid);
+      setAnnotations((list) => list.filter((a) => a.id !== uid));
+    } catch (err) {
+      setNotice(`Comment not deleted: ${(err as Error).message}`);
+    }
+  };
+
+  const saveTitle = async () => {
+    if (title.trim() === (video.title ?? "")) return;
+    try {
+      setVideo(await renameVideo(video.id, title.trim()));
+      setNotice("Title saved");
+    } catch (err) {
+      setNotice(`Title not saved: ${(err as Error).message}`);
+    }
+  };
+
+  const share = async () => {
+    const url = `${location.origin}/v/${video.id}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      setNotice("Link copied");
+    } catch {
+      setNotice(url);
+    }
+  };
+
+  const stampedAt = commentAt ?? currentTime;
+  return (
+    <div class="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <section aria-label="Video">
+        <div class="mb-3 flex flex-wrap items-center gap-3">
+          {isOwner
+            ? (
+              <input
+                aria-label="Title"
+                class="min-w-0 flex-1 rounded-md border border-transparent bg-transparent px-1 text-2xl font-semibold hover:border-slate-300 focus:border-indigo-500 focus:outline-none"
+                value={title}
+                placeholder="Untitled recording"
+                onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
+                onBlur={saveTitle}
+                onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
+              />
+            )
+            : (
+              <h1 class="min-w-0 flex-1 truncate text-2xl font-semibold">
+                {video.title || "Untitled recording"}
+              </h1>
+            )}
+          <span
+            data-testid="status"
+            class={`rounded-full px-3 py-1 text-xs font-medium ${
+              video.status === "ready"
+                ? "bg-emerald-100 text-emerald-800"
+                : video.status === "failed"
+                ? "bg-rose-100 text-rose-800"
+                : "bg-amber-100 text-amber-800"
+            }`}
+          >
+            {STATUS_TEXT[video.status] ?? video.status}
+          </span>
+        </div>
+        {video.status === "failed" && video.error && (
+          <p class="mb-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">{video.error}</p>
+        )}
+        <div class="relative overflow-hidden rounded-xl bg-black shadow">
+          <video
+            ref={videoRef}
+            data-testid="player"
+            class="aspect-video w-full bg-black"
+            src={video.playbackUrl ?? undefined}
+            controls
+            playsInline
+            preload="metadata"
+            aria-label="Recording"
+            onLoadedMetadata={(e) => {
+              const el = e.currentTarget as HTMLVideoElement;
+              if (Number.isFinite(el.duration)) setDuration(el.duration);
+              el.playbackRate = rate;
+              const resume = resumeAt.current;
+              resumeAt.current = null;
+              if (resume) {
+                el.currentTime = resume.time;
+                if (resume.play) el.play().catch(() => {});
+              }
+            }}
+            onDurationChange={(e) => {
+              const d = (e.currentTarget as HTMLVideoElement).duration;
+              if (Number.isFinite(d)) setDuration(d);
+            }}
+            onTimeUpdate={(e) => setCurrentTime((e.currentTarget as HTMLVideoElement).currentTime)}
+            onPlay={() => setPlaying(true)}
+            onPause={() => setPlaying(false)}
+            onError={() => refresh()}
+          />
+          <Overlay annotations={annotations} currentTime={currentTime} />
+        </div>
+        <Timeline
+          duration={duration}
+          currentTime={currentTime}
+          annotations={annotations}
+          onSeek={seek}
+        />
+        <div class="mt-3 flex flex-wrap items-center gap-2 text-sm">
+          <button
+            type="button"
+            class="rounded-md bg-slate-900 px-3 py-1.5 font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            onClick={() => {
+              const el = videoRef.current;
+              if (el) el.paused ? el.play().catch(() => {}) : el.pause();
+            }}
+          >
+            {playing ? "Pause" : "Play"}
+          </button>
+          <label class="flex items-center gap-1 text-slate-600">
+            Speed
+            <select
+              aria-label="Playback speed"
+              class="rounded-md border border-slate-300 bg-white px-2 py-1"
+              value={String(rate)}
+              onChange={(e) => {
+                const r = Number((e.target as HTMLSelectElement).value);
+                setRate(r);
+                if (videoRef.current) videoRef.current.playbackRate = r;
+              }}
+            >
+              {SPEEDS.map((s) => <option key={s} value={String(s)}>{s}×</option>)}
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={share}
+            class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
+            Copy link
+          </button>
+          {video.playbackUrl && (
+            <a
+              href={video.playbackUrl}
+              download={`${video.title || "recording"}.${
+                video.mimeType.includes("mp4") ? "mp4" : "webm"
+              }`}
+              class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            >
+              Download
+            </a>
+          )}
+          <span class="ml-auto hidden text-xs text-slate-500 sm:inline">
+            Space/K play · J/L ±5 s · ←/→ ±1 s · C comment
+          </span>
+        </div>
+        {notice && (
+          <p role="status" class="mt-2 text-sm text-slate-600">
+            {notice}
+          </p>
+        )}
+      </section>
+
+      <aside
+        aria-label="Comments"
+        class="flex flex-col rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      >
+        <h2 class="mb-3 text-lg font-semibold">Comments ({annotations.length})</h2>
+        <ol class="mb-4 flex max-h-[28rem] flex-col gap-2 overflow-y-auto">
+          {annotations.length === 0 && (
+            <li class="text-sm text-slate-500">No comments yet. Press C to add one.</li>
+          )}
+          {annotations.map((a) => (
+            <li
+              key={a.id}
+              data-testid="annotation"
+              class="group rounded-lg bg-slate-50 px-3 py-2 text-sm"
+            >
+              <div class="flex items-center gap-2">
+                <button
+                  type="button"
+                  class="font-mono text-xs font-semibold text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                  aria-label={`Seek to ${formatTime(a.timestamp)}`}
+                  onClick={() => seek(a.timestamp)}
+                >
+                  {formatTime(a.timestamp)}
+                </button>
+                <span class="truncate font-medium text-slate-700">{a.author ?? "Anonymous"}</span>
+                {canDelete(video.id, a.id) && (
+                  <button
+                    type="button"
+                    class="ml-auto text-xs text-slate-400 hover:text-rose-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    aria-label="Delete comment"
+                    onClick={() => remove(a.id)}
+                  >
+                    Delete
+                  </button>
+                )}
+              </div>
+              <p class="mt-1 whitespace-pre-wrap break-words text-slate-800">{a.content}</p>
+            </li>
+          ))}
+        </ol>
+        <form onSubmit={submit} class="mt-auto flex flex-col gap-2">
+          <label class="text-xs text-slate-500" for="comment-author">Your name</label>
+          <input
+            id="comment-author"
+            class="rounded-md border border-slate-300 px-2 py-1 text-sm"
+            value={author}
+            maxLength={80}
+            placeholder="Anonymous"
+            onInput={(e) => setAuthor((e.target as HTMLInputElement).value)}
+          />
+          <label class="text-xs text-slate-500" for="comment-input">
+            Comment at <span class="font-mono">{formatTime(stampedAt)}</span>
+          </label>
+          <textarea
+            id="comment-input"
+            ref={inputRef}
+            data-testid="comment-input"
+            rows={3}
+            maxLength={5000}
+            class="rounded-md border border-slate-300 px-2 py-1 text-sm focus:border-indigo-500 focus:outline-none"
+            placeholder="Add a comment…"
+            value={draft}
+            onFocus={() =>
+              commentAt === null && setCommentAt(videoRef.current?.currentTime ?? currentTime)}
+            onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
+            }}
+          />
+          <button
+            type="submit"
+            data-testid="comment-submit"
+            disabled={!draft.trim()}
+            class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+          >
+            Comment
+          </button>
+        </form>
+      </aside>
+    </div>
+  );
+}

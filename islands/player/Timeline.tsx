@@ -1,0 +1,63 @@
+/** The bar under the video: progress, a marker per annotation, click to seek. */
+import { formatTime } from "../../lib/format.ts";
+import type { AnnotationView } from "./api.ts";
+
+/** Props of {@link Timeline}. */
+export interface TimelineProps {
+  duration: number | null;
+  currentTime: number;
+  annotations: AnnotationView[];
+  onSeek: (t: number) => void;
+}
+
+/** A clickable timeline with annotation markers. */
+export function Timeline({ duration, currentTime, annotations, onSeek }: TimelineProps) {
+  const span = duration && duration > 0 ? duration : Math.max(currentTime, 1);
+  const pct = (t: number) => `${Math.min(100, Math.max(0, (t / span) * 100))}%`;
+  const seekFromClick = (e: MouseEvent) => {
+    const bar = e.currentTarget as HTMLElement;
+    const rect = bar.getBoundingClientRect();
+    onSeek(((e.clientX - rect.left) / rect.width) * span);
+  };
+  return (
+    <div class="mt-3">
+      <div
+        data-testid="timeline"
+        role="slider"
+        tabIndex={0}
+        aria-label="Timeline"
+        aria-valuemin={0}
+        aria-valuemax={Math.round(span)}
+        aria-valuenow={Math.round(currentTime)}
+        aria-valuetext={formatTime(currentTime)}
+        class="relative h-3 cursor-pointer rounded-full bg-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        onClick={seekFromClick}
+      >
+        <div
+          class="absolute inset-y-0 left-0 rounded-full bg-indigo-500"
+          style={{ width: pct(currentTime) }}
+        />
+        {annotations.map((a) => (
+          <button
+            type="button"
+            key={a.id}
+            data-testid="marker"
+            data-timestamp={a.timestamp}
+            title={`${formatTime(a.timestamp)} — ${a.content}`}
+            aria-label={`Comment at ${formatTime(a.timestamp)}: ${a.content}`}
+            class="absolute top-1/2 h-4 w-4 -translate-x-1/2 -translate-y-1/2 rounded-full border-2 border-white bg-amber-500 shadow hover:scale-125 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            style={{ left: pct(a.timestamp) }}
+            onClick={(e) => {
+              e.stopPropagation();
+              onSeek(a.timestamp);
+            }}
+          />
+        ))}
+      </div>
+      <div class="mt-1 flex justify-between text-xs tabular-nums text-slate-500">
+        <span>{formatTime(currentTime)}</span>
+        <span>{formatTime(duration)}</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+/** The player's calls to the API, and the shapes it gets back. */
+import { storageKeys } from "../../lib/format.ts";
+
+/** A video as `GET /api/videos/{id}` answers it. */
+export interface VideoView {
+  id: string;
+  title: string | null;
+  status: string;
+  duration: number | null;
+  mimeType: string;
+  sizeBytes: number;
+  error: string | null;
+  createdAt: string;
+  playbackUrl: string | null;
+  thumbnailUrl: string | null;
+}
+
+/** An annotation as the API answers it. */
+export interface AnnotationView {
+  id: string;
+  timestamp: number;
+  content: string;
+  type: string;
+  author: string | null;
+  createdAt: string;
+}
+
+async function json<T>(res: Response): Promise<T> {
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(body?.error?.message ?? `request failed (${res.status})`);
+  return body as T;
+}
+
+/** The upload token this browser holds for a video, if it recorded it. */
+export function ownerToken(videoId: string): string | null {
+  try {
+    return localStorage.getItem(storageKeys.owner(videoId));
+  } catch {
+    return null;
+  }
+}
+
+/** Fetches the video again (fresh playback URL, current status). */
+export async function fetchVideo(id: string): Promise<VideoView> {
+  return json(await fetch(`/api/videos/${id}`));
+}
+
+/** Posts a comment; keeps its delete token in this browser. */
+export async function postComment(
+  videoId: string,
+  body: { timestamp: number; content: string; author: string | null },
+): Promise<AnnotationView> {
+  const res = await fetch(`/api/videos/${videoId}/annotations`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const created = await json<AnnotationView & { deleteToken: string }>(res);
+  try {
+    localStorage.setItem(storageKeys.comment(created.id), created.deleteToken);
+  } catch {
+    // private mode: the comment stays, deleting it needs the owner
+  }
+  return created;
+}
+
+/** Whether this browser may delete a comment (it wrote it, or it owns the video). */
+export function canDelete(videoId: string, uid: string): boolean {
+  try {
+    return !!(localStorage.getItem(storageKeys.comment(uid)) ?? ownerToken(videoId));
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes a comment with this browser's token for it. */
+export async function deleteComment(videoId: string, uid: string): Promise<void> {
+  const token = localStorage.getItem(storageKeys.comment(uid)) ?? ownerToken(videoId);
+  const res = await fetch(`/api/videos/${videoId}/annotations/${uid}`, {
+    method: "DELETE",
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!res.ok && res.status !== 404) await json(res);
+  localStorage.removeItem(storageKeys.comment(uid));
+}
+
+/** Renames a video (owner only). */
+export async function renameVideo(videoId: string, title: string): Promise<VideoView> {
+  const res = await fetch(`/api/videos/${videoId}`, {
+    method: "PATCH",
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${ownerToken(videoId) ?? ""}`,
+    },
+    body: JSON.stringify({ title }),
+  });
+  return json(res);
+}

@@ -1,0 +1,53 @@
+/** `/v/{id}`: the player page of one video (`?t=seconds` starts there). */
+import { Hono } from "hono";
+import { render } from "preact-render-to-string";
+import type { AppContext } from "../lib/context.ts";
+import { getVideo, videoJson } from "../lib/videos.ts";
+import { listAnnotations } from "../lib/annotations.ts";
+import { isUuid } from "../lib/http.ts";
+import { Layout, page } from "../components/Layout.tsx";
+import { Island } from "../components/Island.tsx";
+import { Player } from "../islands/Player.tsx";
+import type { VideoView } from "../islands/player/api.ts";
+import { requestOrigin } from "./api/videos.ts";
+
+function NotFound(props: { app: AppContext }) {
+  return (
+    <Layout title="Not found — VideoFlow" assets={props.app.assets}>
+      <div class="py-24 text-center">
+        <h1 class="text-2xl font-semibold">This video does not exist</h1>
+        <p class="mt-2 text-slate-600">It may have been deleted, or the link is mistyped.</p>
+        <a href="/" class="mt-6 inline-block text-indigo-700 underline">Back to the library</a>
+      </div>
+    </Layout>
+  );
+}
+
+/** The player page. */
+export function playerRoutes(app: AppContext): Hono {
+  const routes = new Hono();
+  routes.get("/v/:id", async (c) => {
+    const id = c.req.param("id");
+    const row = isUuid(id) ? await getVideo(app.db.sql, id.toLowerCase()) : null;
+    if (!row || row.status === "cancelled" || row.status === "deleting") {
+      return c.html(page(render(<NotFound app={app} />)), 404);
+    }
+    const video = await videoJson(row, {
+      signer: app.playback,
+      origin: requestOrigin(app, c),
+    }) as unknown as VideoView;
+    const annotations = await listAnnotations(app.db.sql, row.id);
+    const t = Number.parseFloat(c.req.query("t") ?? "");
+    const startAt = Number.isFinite(t) && t >= 0 ? t : null;
+    return c.html(page(render(
+      <Layout
+        title={`${row.title || "Untitled recording"} — VideoFlow`}
+        assets={app.assets}
+        islands={["Player"]}
+      >
+        <Island name="Player" component={Player} props={{ video, annotations, startAt }} />
+      </Layout>,
+    )));
+  });
+  return routes;
+}
