@@ -12,6 +12,7 @@ import { annotationRoutes } from "./routes/api/annotations.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { homeRoutes } from "./routes/home.tsx";
 import { playerRoutes } from "./routes/player.tsx";
+import { recordRoutes } from "./routes/record.tsx";
 import { staticRoutes } from "./routes/static.ts";
 
 /** Largest JSON body the API takes (chunks have their own limit). */
@@ -39,6 +40,7 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/", staticRoutes());
   app.route("/", homeRoutes(ctx));
   app.route("/", playerRoutes(ctx));
+  app.route("/", recordRoutes(ctx));
 
   app.notFound((c) =>
     c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404)

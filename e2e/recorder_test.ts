@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startTestServer } from "../test_support/server.ts";
+import { launchBrowser } from "../test_support/browser.ts";
+import { getVideoJson, waitFor, waitForStatus } from "../test_support/helpers.ts";
+
+const SCREENSHOTS = new URL("../docs/screenshots/", import.meta.url).pathname;
+
+Deno.test({
+  name:
+    "record 10 s of screen, camera bubble and microphone: the video page shows within 1 s of Stop",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startTestServer();
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+      const pageErrors: string[] = [];
+      const page = await context.newPage();
+      page.on("pageerror", (e) => pageErrors.push(String(e)));
+      await page.goto(`${server.url}/record`);
+      await page.getByTestId("source-both").click();
+      await page.getByTestId("start").click();
+      await page.getByTestId("stop").waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(10_000);
+      await Deno.mkdir(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, "recorder.png") });
+
+      const clicked = performance.now();
+      await page.getByTestId("stop").click();
+      await page.waitForURL(/\/v\/[0-9a-f-]{36}$/, { timeout: 10_000 });
+      await page.getByTestId("player").waitFor({ state: "visible" });
+      const showingMs = performance.now() - clicked;
+      console.log(`stop → video page showing: ${showingMs.toFixed(0)} ms`);
+      assert.ok(showingMs < 1000, `the video page showed ${showingMs.toFixed(0)} ms after Stop`);
+      const id = page.url().split("/").at(-1)!;
+      assert.equal(
+        await page.evaluate(() => navigator.clipboard.readText()),
+        `${server.url}/v/${id}`,
+      );
+
+      // It plays: currentTime advances.
+      await page.getByTestId("player").evaluate((v: HTMLVideoElement) => {
+        v.muted = true;
+        return v.play();
+      });
+      await waitFor(
+        () => page.getByTestId("player").evaluate((v: HTMLVideoElement) => v.currentTime > 0.5),
+        10_000,
+        "playback to advance",
+      );
+      const ready = await waitForStatus(server.url, id, "ready", 60_000);
+      assert.ok(Math.abs((ready.duration as number) - 10) <= 1, `duration ${ready.duration}`);
+      const video = await getVideoJson(server.url, id);
+      assert.equal(video.mimeType, "video/webm");
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await browser.close();
+    }
+  },
+});
