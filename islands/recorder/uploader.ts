@@ -33,6 +33,7 @@ export class Uploader {
   #ready = false;
   #http = false;
   #failedOpens = 0;
+  #everOpened = false;
   #backoffMs = 500;
   #mem = new Map<number, Blob>();
   #sizes = new Map<number, number>();
@@ -106,6 +107,7 @@ export class Uploader {
     let opened = false;
     ws.onopen = () => {
       opened = true;
+      this.#everOpened = true;
       this.#failedOpens = 0;
       ws.send(JSON.stringify({ type: "hello", token: this.rec.token }));
     };
@@ -120,7 +122,11 @@ export class Uploader {
         this.#fail(`the server refused the upload (${e.reason || e.code})`);
         return;
       }
-      if (!opened && ++this.#failedOpens >= WS_ATTEMPTS_BEFORE_HTTP) this.#http = true;
+      // WebSockets that never open (a proxy that drops them) mean HTTP; a network outage after
+      // they worked once means waiting for the network.
+      if (!opened && !this.#everOpened && ++this.#failedOpens >= WS_ATTEMPTS_BEFORE_HTTP) {
+        this.#http = true;
+      }
       this.#emit({ connection: this.#http ? "http" : "reconnecting" });
       setTimeout(() => this.#connect(), this.#backoffMs);
       this.#backoffMs = Math.min(this.#backoffMs * 2, 8000);

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { startTestServer } from "../test_support/server.ts";
+import { launchBrowser } from "../test_support/browser.ts";
+import { CuttableProxy } from "../test_support/proxy.ts";
+import { originalKey, readObject, waitFor } from "../test_support/helpers.ts";
+import { sha256 } from "../test_support/media.ts";
+import {
+  producedSha256,
+  producedSizes,
+  recorderPage,
+  startRecording,
+  storedChunks,
+} from "./helpers.ts";
+
+const browserTest = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test({
+  ...browserTest,
+  name: "a 5-second network cut mid-recording loses no chunk",
+  async fn() {
+    await using server = await startTestServer({}, { jobs: false });
+    const proxy = new CuttableProxy(server.port);
+    const browser = await launchBrowser();
+    try {
+      const page = await recorderPage(browser, proxy.url);
+      await startRecording(page);
+      await page.waitForTimeout(4000);
+      proxy.cut();
+      await page.getByTestId("connection").filter({ hasText: "Reconnecting" }).waitFor({
+        timeout: 5000,
+      });
+      await page.waitForTimeout(5000);
+      proxy.restore();
+      await page.getByTestId("connection").filter({ hasText: "Connected" }).waitFor({
+        timeout: 15_000,
+      });
+      await page.waitForTimeout(3000);
+      await page.getByTestId("stop").click();
+      await page.waitForURL(/\/v\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+      const id = page.url().split("/").at(-1)!;
+
+      const sizes = await producedSizes(page);
+      const stored = await storedChunks(server.services.db.sql, id);
+      assert.ok(sizes.length >= 4, `${sizes.length} chunks recorded`);
+      assert.equal(stored.count, sizes.length, "every chunk the recorder produced");
+      assert.equal(stored.bytes, sizes.reduce((a, b) => a + b, 0));
+      const object = await readObject(server.services.storage, originalKey(id));
+      assert.equal(sha256(object), await producedSha256(page), "byte for byte");
+    } finally {
+      await browser.close();
+      proxy.close();
+    }
+  },
+});
+
+Deno.test({
+  ...browserTest,
+  name:
+    "a tab reloaded mid-recording offers to finish it, and the video holds every chunk recorded",
+  async fn() {
+    await using server = await startTestServer({}, { jobs: false });
+    const browser = await launchBrowser();
+    try {
+      const page = await recorderPage(browser, server.url);
+      await startRecording(page);
+      await page.waitForTimeout(7000);
+      // Reload once the recorder has stored what MediaRecorder gave it.
+      const recorded = await waitFor(
+        async () => {
+          const sizes = await producedSizes(page);
+          const stored = await page.evaluate(() =>
+            new Promise<number>((resolve) => {
+              const req = indexedDB.open("videoflow-recorder");
+              req.onsuccess = () => {
+                const all = req.result.transaction("recordings").objectStore("recordings").getAll();
+                all.onsuccess = () => resolve(Math.max(-1, ...all.result.map((r) => r.lastSeq)));
+              };
+            })
+          );
+          return sizes.length >= 2 && stored === sizes.length - 1 ? sizes : null;
+        },
+        10_000,
+        "the recorder to store its chunks",
+      );
+      await page.reload();
+
+      await page.getByTestId("resume-offer").waitFor({ timeout: 10_000 });
+      await page.getByTestId("resume-finish").click();
+      await page.waitForURL(/\/v\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+      const id = page.url().split("/").at(-1)!;
+      const stored = await storedChunks(server.services.db.sql, id);
+      assert.equal(stored.count, recorded.length);
+      assert.equal(stored.bytes, recorded.reduce((a, b) => a + b, 0));
+      const video = await (await fetch(`${server.url}/api/videos/${id}`)).json();
+      assert.equal(video.status, "processing");
+    } finally {
+      await browser.close();
+    }
+  },
+});
