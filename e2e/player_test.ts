@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
+import { startTestServer } from "../test_support/server.ts";
+import { launchBrowser } from "../test_support/browser.ts";
+import { makeWebm, splitEvenly } from "../test_support/media.ts";
+import { waitFor, waitForStatus } from "../test_support/helpers.ts";
+
+const SCREENSHOTS = new URL("../docs/screenshots/", import.meta.url).pathname;
+
+Deno.test({
+  name: "a comment at 3 s survives a reload, sits at 3 s on the timeline and shows over the video",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startTestServer();
+    const bytes = await Deno.readFile(await makeWebm(10, 800));
+    const rec = await createRecording(server.url, {
+      title: "Onboarding walkthrough",
+      mimeType: "video/webm",
+    });
+    const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+    const chunks = splitEvenly(bytes, 4);
+    await sendChunks(client, chunks);
+    assert.equal((await client.finish(chunks.length - 1, 10_000)).type, "done");
+    await waitForStatus(server.url, rec.id, "ready");
+
+    const browser = await launchBrowser();
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } }))
+        .newPage();
+      await page.goto(`${server.url}/v/${rec.id}`);
+      const player = page.getByTestId("player");
+      await player.evaluate((v: HTMLVideoElement) =>
+        new Promise<void>((resolve) => {
+          if (v.readyState >= 1) return resolve();
+          v.addEventListener("loadedmetadata", () => resolve(), { once: true });
+        })
+      );
+      await player.evaluate((v: HTMLVideoElement) => (v.currentTime = 3));
+      await waitFor(() => player.evaluate((v: HTMLVideoElement) => !v.seeking), 5000, "the seek");
+      await page.locator("body").press("c");
+      await page.getByTestId("comment-input").fill("The pricing table starts here");
+      await page.getByTestId("comment-submit").click();
+      await page.getByTestId("annotation").filter({ hasText: "The pricing table" }).waitFor();
+
+      await page.reload();
+      const annotation = page.getByTestId("annotation").filter({ hasText: "The pricing table" });
+      await annotation.waitFor();
+      assert.match(await annotation.innerText(), /0:03/);
+      const marker = page.getByTestId("marker");
+      assert.equal(await marker.count(), 1);
+      assert.ok(Math.abs(Number(await marker.getAttribute("data-timestamp")) - 3) < 0.3);
+      // Its place on the timeline: 3 s of 10 s.
+      await waitFor(
+        async () => {
+          const bar = (await page.getByTestId("timeline").boundingBox())!;
+          const dot = (await marker.boundingBox())!;
+          const at = (dot.x + dot.width / 2 - bar.x) / bar.width;
+          return Math.abs(at - 0.3) < 0.03;
+        },
+        5000,
+        "the marker at 30% of the timeline",
+      );
+
+      // Playback passing 3 s brings it over the video.
+      const overlay = page.getByTestId("overlay");
+      assert.equal(await overlay.innerText(), "");
+      await player.evaluate((v: HTMLVideoElement) => {
+        v.muted = true;
+        v.currentTime = 2;
+        return v.play();
+      });
+      await overlay.filter({ hasText: "The pricing table starts here" }).waitFor({ timeout: 5000 });
+      await page.waitForTimeout(600);
+      await player.evaluate((v: HTMLVideoElement) => v.pause());
+      await Deno.mkdir(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, "player.png") });
+
+      await page.goto(server.url);
+      await page.getByTestId("video-card").first().waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, "library.png") });
+      // Narrow screens too.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${server.url}/v/${rec.id}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth);
+      assert.equal(overflow, false, "no horizontal scrolling at 390 px");
+    } finally {
+      await browser.close();
+    }
+  },
+});
