@@ -80,11 +80,15 @@ Deno.test({
       await page.goto(server.url);
       await page.getByTestId("video-card").first().waitFor();
       await page.screenshot({ path: join(SCREENSHOTS, "library.png") });
-      // Narrow screens too.
+      // Narrow screens too: no page scrolls sideways at 390 px.
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.goto(`${server.url}/v/${rec.id}`);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth);
-      assert.equal(overflow, false, "no horizontal scrolling at 390 px");
+      for (const path of ["/", "/record", `/v/${rec.id}`]) {
+        await page.goto(server.url + path);
+        const overflow = await page.evaluate(() =>
+          document.documentElement.scrollWidth > innerWidth
+        );
+        assert.equal(overflow, false, `${path} scrolls sideways at 390 px`);
+      }
     } finally {
       await browser.close();
     }
