@@ -21,7 +21,7 @@ Deno.test("with no configuration, the app runs on embedded PGlite and S3, and lo
     await sendChunks(client, chunks);
     assert.equal((await client.finish(chunks.length - 1, 6000)).type, "done");
     const ready = await waitForStatus(server.url, rec.id, "ready", 60_000);
-    assert.ok(Math.abs((ready.duration as number) - 6) <= 0.5);
+    assert.ok(Math.abs((ready.duration as number) - 6) <= 0.5, `duration ${ready.duration}`);
 
     // The playback URL is on the app's own origin (the embedded S3's port is private) and seeks.
     const url = new URL(ready.playbackUrl as string);

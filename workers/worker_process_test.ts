@@ -30,7 +30,7 @@ Deno.test("deno task worker runs the jobs of an app that runs none itself", asyn
     await sendChunks(client, splitEvenly(bytes, 2));
     assert.equal((await client.finish(1, 6000)).type, "done");
     const ready = await waitForStatus(server.url, rec.id, "ready", 60_000);
-    assert.ok(Math.abs((ready.duration as number) - 6) <= 0.5);
+    assert.ok(Math.abs((ready.duration as number) - 6) <= 0.5, `duration ${ready.duration}`);
     const [job] = await server.services.db.sql`
       SELECT status, locked_by FROM jobs WHERE video_id = ${rec.id}`;
     assert.equal(job.status, "done");
