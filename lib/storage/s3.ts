@@ -221,8 +221,10 @@ export class Storage {
   /** Streams an object into a local file. */
   async download(key: string, path: string): Promise<void> {
     const obj = await this.get(key);
-    using file = await Deno.open(path, { write: true, create: true, truncate: true });
-    await obj.body.pipeTo(file.writable, { preventClose: true });
+    const file = await Deno.open(path, { write: true, create: true, truncate: true });
+    // pipeTo closes the file once the last write is done; closing it ourselves after a
+    // preventClose pipe lost the tail of the object.
+    await obj.body.pipeTo(file.writable);
   }
 
   /** Deletes an object; deleting a missing one is not an error. */

@@ -30,6 +30,10 @@ Deno.test("files are stored streamed, in one PUT or in parts, and read back whol
       assert.equal(await storage.size(key), bytes.length);
       assert.equal(sha256(await readObject(storage, key)), sha256(bytes));
     }
+    // Downloaded to a file whole, to the last byte.
+    const copy = join(dir, "copy.bin");
+    await storage.download("parts.bin", copy);
+    assert.equal(sha256(await Deno.readFile(copy)), sha256(bytes));
     const range = await storage.get("parts.bin", "bytes=100-199");
     assert.equal(range.contentRange, `bytes 100-199/${bytes.length}`);
     const slice = new Uint8Array(await new Response(range.body).arrayBuffer());
