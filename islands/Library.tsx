@@ -109,7 +109,9 @@ export function Library({ videos: initial }: LibraryProps) {
               <div class="px-4 pt-3">
                 <h2 class="truncate font-medium">{v.title || "Untitled recording"}</h2>
                 <p class="mt-1 text-xs text-slate-500">
-                  <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString("en")}</time>
+                  <time dateTime={v.createdAt}>
+                    {new Date(v.createdAt).toISOString().slice(0, 10)}
+                  </time>
                   {" · "}
                   <span>{v.status}</span>
                 </p>
@@ -120,6 +122,7 @@ export function Library({ videos: initial }: LibraryProps) {
                 <>
                   <button
                     type="button"
+                    aria-label={`Rename ${v.title || "Untitled recording"}`}
                     class="text-slate-600 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
                     onClick={() => rename(v)}
                   >
@@ -127,6 +130,7 @@ export function Library({ videos: initial }: LibraryProps) {
                   </button>
                   <button
                     type="button"
+                    aria-label={`Delete ${v.title || "Untitled recording"}`}
                     class="text-slate-600 hover:text-rose-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
                     onClick={() => remove(v)}
                   >

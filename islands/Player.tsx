@@ -76,30 +76,65 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     setCurrentTime(el.currentTime);
   }, [duration]);
 
-  /** Swaps in a fresh URL (an expired or failed one, or the remuxed file), keeping the position. */
-  const refresh = useCallback(async () => {
+  /**
+   * Fetches the video again. Its URL is swapped in (keeping the position) only when the current
+   * one failed or the status changed (the remuxed file replaces the raw upload): every answer is
+   * freshly signed, so comparing URLs would reload the video on every poll.
+   */
+  const refresh = useCallback(async (failed: boolean) => {
     const el = videoRef.current;
-    const fresh = await fetchVideo(initial.id).catch(() => null);
-    if (!fresh) return;
-    if (el && fresh.playbackUrl && fresh.playbackUrl !== video.playbackUrl) {
-      resumeAt.current = { time: el.currentTime, play: !el.paused };
+    const fresh = await fetchVideo(initial.id).catch((err: Error) => err);
+    if (fresh instanceof Error) {
+      return (fresh as { status?: number }).status === 404 ? "gone" : "error";
     }
+    if (!failed && fresh.status === video.status) return "same";
+    // Keep `?t=` if the very first load failed before reaching it.
+    if (el && el.readyState >= 1) resumeAt.current = { time: el.currentTime, play: !el.paused };
     setVideo(fresh);
     if (fresh.duration) setDuration(fresh.duration);
-  }, [video.playbackUrl]);
+    return "changed";
+  }, [video.status]);
 
-  // While the video is not final yet, follow its status: the remuxed file replaces the raw one.
+  // While the video is not final yet, follow its status, less often while the tab is hidden.
   useEffect(() => {
     if (video.status !== "processing" && video.status !== "recording") return;
-    const timer = setInterval(refresh, 3000);
-    return () => clearInterval(timer);
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = async () => {
+      if (stopped) return;
+      const outcome = document.hidden ? "same" : await refresh(false);
+      if (outcome === "gone" || stopped) return;
+      timer = setTimeout(poll, document.hidden ? 15_000 : 3000);
+    };
+    timer = setTimeout(poll, 3000);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, [video.status, refresh]);
+
+  /** A network error or an expired URL: a few fresh URLs, no endless loop on an unplayable file. */
+  const failures = useRef(0);
+  const onError = () => {
+    const code = videoRef.current?.error?.code;
+    if (code !== MediaError.MEDIA_ERR_NETWORK && code !== MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED) {
+      return;
+    }
+    if (failures.current++ >= 3) return setNotice("The video cannot be played right now.");
+    setTimeout(() => refresh(true), 500 * failures.current);
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
-      if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
-      if (e.metaKey || e.ctrlKey || e.altKey) return;
+      if (
+        target && (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable)
+      ) {
+        return;
+      }
+      if (e.metaKey || e.ctrlKey || e.altKey || e.isComposing) return;
+      // Space on a focused button presses that button.
+      if (e.key === " " && target?.closest("button, a, video")) return;
       const el = videoRef.current;
       if (!el) return;
       const by = (d: number) => seek(el.currentTime + d);
@@ -245,7 +280,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
             onTimeUpdate={(e) => setCurrentTime((e.currentTarget as HTMLVideoElement).currentTime)}
             onPlay={() => setPlaying(true)}
             onPause={() => setPlaying(false)}
-            onError={() => refresh()}
+            onError={onError}
           />
           <Overlay annotations={annotations} currentTime={currentTime} />
         </div>

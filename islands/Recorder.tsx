@@ -20,7 +20,7 @@ import { Uploader, type UploadState } from "./recorder/uploader.ts";
 /** MediaRecorder's timeslice: a chunk every 3 s. */
 const TIMESLICE_MS = 3000;
 
-type Phase = "setup" | "countdown" | "recording" | "paused" | "finishing";
+type Phase = "setup" | "starting" | "countdown" | "recording" | "paused" | "finishing";
 
 const SOURCES: { id: Source; label: string; testid: string }[] = [
   { id: "screen", label: "Screen", testid: "source-screen" },
@@ -48,6 +48,16 @@ async function createVideo(title: string, mimeType: string) {
   const body = await res.json();
   if (res.status !== 201) throw new Error(body?.error?.message ?? "could not start a recording");
   return body as { id: string; uploadToken: string; ingestUrl: string };
+}
+
+/**
+ * The ingest socket's URL on the origin this page was loaded from, so it works behind any proxy
+ * (an https page gets wss).
+ */
+function ingestUrlFor(id: string): string {
+  return `${
+    location.protocol === "https:" ? "wss" : "ws"
+  }://${location.host}/api/videos/${id}/ingest`;
 }
 
 /** Stops, copies the link and opens the video's page. */
@@ -85,6 +95,8 @@ export function Recorder() {
   const preview = useRef<HTMLVideoElement>(null);
   const clock = useRef({ startedAt: 0, pausedMs: 0, pausedAt: 0 });
   const pending = useRef<Promise<void>>(Promise.resolve());
+  const starting = useRef(false);
+  const stopping = useRef(false);
 
   useEffect(() => {
     ChunkStore.open().then(async (s) => {
@@ -134,30 +146,47 @@ export function Recorder() {
   }
 
   async function start() {
+    // A second click while the first one is still asking for the screen does nothing.
+    if (starting.current) return;
+    starting.current = true;
+    try {
+      await begin();
+    } finally {
+      starting.current = false;
+    }
+  }
+
+  async function begin() {
     setError(null);
     if (!store.current) return setError("This browser's storage is unavailable.");
+    setPhase("starting");
+    let cap: Capture;
     try {
       const mic = micOn ? micStream.current : null;
-      capture.current = await openCapture({ source, cameraId, mic, corner });
+      cap = await openCapture({ source, cameraId, mic, corner });
     } catch (err) {
+      setPhase("setup");
       return setError(`Could not capture: ${(err as Error).message}`);
     }
-    const stream = capture.current.stream;
+    capture.current = cap;
+    const stream = cap.stream;
     if (preview.current) preview.current.srcObject = stream;
-    // The person stopped sharing from the browser's own bar: that is a stop.
-    stream.getVideoTracks()[0]?.addEventListener("ended", () => stop());
+    // The person stopped sharing from the browser's own bar: that is a stop (or, during the
+    // countdown, no recording at all).
+    cap.sourceTrack.addEventListener("ended", () => stop());
     setPhase("countdown");
     const mimeType = pickMimeType();
     const created = createVideo(title, mimeType);
-    for (let n = 3; n > 0; n--) {
+    for (let n = 3; n > 0 && cap.sourceTrack.readyState === "live"; n--) {
       setCount(n);
       await new Promise((r) => setTimeout(r, 1000));
     }
     let video;
     try {
       video = await created;
+      if (cap.sourceTrack.readyState !== "live") throw new Error("The screen share ended.");
     } catch (err) {
-      capture.current.stop();
+      cap.stop();
       setPhase("setup");
       return setError((err as Error).message);
     }
@@ -165,7 +194,7 @@ export function Recorder() {
     const rec: StoredRecording = {
       id: video.id,
       token: video.uploadToken,
-      ingestUrl: video.ingestUrl,
+      ingestUrl: ingestUrlFor(video.id),
       title: title || null,
       lastSeq: -1,
       durationMs: 0,
@@ -184,9 +213,10 @@ export function Recorder() {
       if (!e.data || e.data.size === 0) return;
       const s = seq++;
       rec.durationMs = elapsed();
-      // Chained: chunks reach storage and the uploader in order.
-      pending.current = pending.current.then(() => up.add(s, e.data));
+      // Chained: chunks reach storage and the uploader in order; one failure stops nothing.
+      pending.current = pending.current.then(() => up.add(s, e.data)).catch(() => {});
     };
+    mr.onerror = () => stop();
     clock.current = { startedAt: Date.now(), pausedMs: 0, pausedAt: 0 };
     mr.start(TIMESLICE_MS);
     setPhase("recording");
@@ -210,12 +240,16 @@ export function Recorder() {
   async function stop() {
     const mr = recorder.current;
     const rec = recording.current;
-    if (!mr || !rec || mr.state === "inactive") return;
+    if (!mr || !rec || stopping.current) return;
+    stopping.current = true;
     setPhase("finishing");
     const durationMs = elapsed();
-    const stopped = new Promise((r) => mr.addEventListener("stop", r, { once: true }));
-    mr.stop();
-    await stopped;
+    // MediaRecorder may have stopped on its own (an error): then there is no last chunk to wait for.
+    if (mr.state !== "inactive") {
+      const stopped = new Promise((r) => mr.addEventListener("stop", r, { once: true }));
+      mr.stop();
+      await stopped;
+    }
     capture.current?.stop();
     await pending.current;
     rec.durationMs = durationMs;
@@ -230,10 +264,18 @@ export function Recorder() {
   async function cancel() {
     const rec = recording.current;
     if (!confirm("Discard this recording? It cannot be recovered.")) return;
-    recorder.current?.stop();
-    capture.current?.stop();
+    stopping.current = true;
     uploader.current?.stop();
+    const mr = recorder.current;
+    if (mr && mr.state !== "inactive") {
+      const stopped = new Promise((r) => mr.addEventListener("stop", r, { once: true }));
+      mr.stop();
+      await stopped;
+    }
+    capture.current?.stop();
+    await pending.current;
     if (rec) await discard(rec);
+    stopping.current = false;
     recording.current = null;
     setUpload(null);
     setElapsedMs(0);
@@ -252,6 +294,17 @@ export function Recorder() {
   async function finishUnfinished(rec: StoredRecording) {
     if (!store.current) return;
     setRecovering(true);
+    // Finished already (the tab closed between the server's answer and the cleanup)?
+    const res = await fetch(`/api/videos/${rec.id}`).catch(() => null);
+    const current = res?.ok ? await res.json() : null;
+    if (res && (res.status === 404 || (current && current.status !== "recording"))) {
+      await store.current.deleteRecording(rec.id);
+      if (current) return goToVideo(rec.id);
+      setRecovering(false);
+      setUnfinished((list) => list.filter((r) => r.id !== rec.id));
+      return setError("That recording no longer exists on the server.");
+    }
+    rec.ingestUrl = ingestUrlFor(rec.id);
     const up = new Uploader(rec, store.current, setUpload);
     uploader.current = up;
     up.start();

@@ -134,8 +134,8 @@ export async function videoJson(
     sizeBytes: Number(video.size_bytes),
     recovered: video.recovered,
     error: video.status === "failed" ? video.error : null,
-    createdAt: video.created_at,
-    finishedAt: video.finished_at,
+    createdAt: video.created_at.toISOString(),
+    finishedAt: video.finished_at?.toISOString() ?? null,
     url: `/v/${video.id}`,
   };
   if (playback) {

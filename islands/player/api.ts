@@ -27,7 +27,10 @@ export interface AnnotationView {
 
 async function json<T>(res: Response): Promise<T> {
   const body = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(body?.error?.message ?? `request failed (${res.status})`);
+  if (!res.ok) {
+    const err = new Error(body?.error?.message ?? `request failed (${res.status})`);
+    throw Object.assign(err, { status: res.status });
+  }
   return body as T;
 }
 

@@ -12,6 +12,8 @@ export type Corner = "top-left" | "top-right" | "bottom-left" | "bottom-right";
 /** A stream to record, and how to let go of everything behind it. */
 export interface Capture {
   stream: MediaStream;
+  /** The captured source (screen, else camera): when it ends, the recording should stop. */
+  sourceTrack: MediaStreamTrack;
   /** Moves the camera bubble (compositing only). */
   setCorner(corner: Corner): void;
   stop(): void;
@@ -52,13 +54,23 @@ function playing(stream: MediaStream): Promise<HTMLVideoElement> {
 }
 
 /** Opens the chosen sources and, for "both", composites them on a canvas. */
-export async function openCapture(opts: {
+export async function openCapture(opts: Parameters<typeof open>[0]): Promise<Capture> {
+  const owned: MediaStream[] = [];
+  try {
+    return await open(opts, owned);
+  } catch (err) {
+    // A camera refused after the screen was shared must not leave the screen shared.
+    owned.forEach((s) => s.getTracks().forEach((t) => t.stop()));
+    throw err;
+  }
+}
+
+async function open(opts: {
   source: Source;
   cameraId: string | null;
   mic: MediaStream | null;
   corner: Corner;
-}): Promise<Capture> {
-  const owned: MediaStream[] = [];
+}, owned: MediaStream[]): Promise<Capture> {
   const camera = () =>
     navigator.mediaDevices.getUserMedia({
       video: opts.cameraId ? { deviceId: { exact: opts.cameraId } } : { width: 1280, height: 720 },
@@ -70,7 +82,12 @@ export async function openCapture(opts: {
   if (opts.source === "camera") {
     const cam = await camera();
     owned.push(cam);
-    return { stream: withMic(cam), setCorner: () => {}, stop: stopAll };
+    return {
+      stream: withMic(cam),
+      sourceTrack: cam.getVideoTracks()[0],
+      setCorner: () => {},
+      stop: stopAll,
+    };
   }
   const screen = await navigator.mediaDevices.getDisplayMedia({
     video: { frameRate: 30 },
@@ -78,7 +95,12 @@ export async function openCapture(opts: {
   });
   owned.push(screen);
   if (opts.source === "screen") {
-    return { stream: withMic(screen), setCorner: () => {}, stop: stopAll };
+    return {
+      stream: withMic(screen),
+      sourceTrack: screen.getVideoTracks()[0],
+      setCorner: () => {},
+      stop: stopAll,
+    };
   }
   const cam = await camera();
   owned.push(cam);
@@ -122,6 +144,7 @@ export async function openCapture(opts: {
   const composed = canvas.captureStream(30);
   return {
     stream: withMic(composed),
+    sourceTrack: screen.getVideoTracks()[0],
     setCorner: (c) => (corner = c),
     stop: () => {
       clearInterval(timer);

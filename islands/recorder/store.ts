@@ -11,6 +11,8 @@ export interface StoredRecording {
   title: string | null;
   /** Highest chunk seq recorded so far, -1 before the first. */
   lastSeq: number;
+  /** Highest chunk the server reported durable (its chunks are no longer stored here). */
+  durableSeq?: number;
   durationMs: number;
   startedAt: number;
 }
@@ -56,6 +58,8 @@ export class ChunkStore {
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
+      // A full quota fails at commit, reported only as an abort.
+      tx.onabort = () => reject(tx.error ?? new Error("storage transaction aborted"));
     });
   }
 
@@ -80,6 +84,8 @@ export class ChunkStore {
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
+      // A full quota fails at commit, reported only as an abort.
+      tx.onabort = () => reject(tx.error ?? new Error("storage transaction aborted"));
     });
   }
 

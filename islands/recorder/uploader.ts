@@ -43,6 +43,8 @@ export class Uploader {
   #durableSeq = -1;
   #inflight = 0;
   #pumping = false;
+  /** A pump was asked for while one ran: it runs again when that one ends. */
+  #pumpAgain = false;
   #finish: { lastSeq: number; durationMs: number; sent: boolean } | null = null;
   #settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
   #stopped = false;
@@ -60,6 +62,10 @@ export class Uploader {
     readonly onState: (s: UploadState) => void,
   ) {
     this.#highest = rec.lastSeq;
+    // Chunks up to what the server last reported durable are gone from this browser's storage.
+    this.#durableSeq = rec.durableSeq ?? -1;
+    this.#acked = this.#durableSeq;
+    this.#nextToSend = this.#durableSeq + 1;
   }
 
   #emit(patch: Partial<UploadState> = {}) {
@@ -72,19 +78,30 @@ export class Uploader {
     this.#connect();
   }
 
-  /** Adds a freshly recorded chunk. */
+  /**
+   * Adds a freshly recorded chunk: it is sent at once from memory, and saved to IndexedDB so a
+   * reload can finish the upload. A storage failure is reported, not fatal.
+   */
   async add(seq: number, data: Blob): Promise<void> {
+    if (this.#stopped) return;
     this.#mem.set(seq, data);
     this.#sizes.set(seq, data.size);
     this.#highest = Math.max(this.#highest, seq);
     this.rec.lastSeq = this.#highest;
-    await this.store.putChunk(this.rec, seq, data);
     this.#emit();
     this.#pump();
+    try {
+      await this.store.putChunk(this.rec, seq, data);
+    } catch {
+      this.#emit({ error: "This browser could not save a chunk: a reload now would lose it." });
+    }
   }
 
   /** Sends `finish` once every chunk up to `lastSeq` is acknowledged; resolves on `done`. */
   finish(lastSeq: number, durationMs: number): Promise<void> {
+    if (this.state.connection === "failed") {
+      return Promise.reject(new Error(this.state.error ?? "the upload failed"));
+    }
     this.#finish = { lastSeq, durationMs, sent: false };
     const done = new Promise<void>((resolve, reject) => (this.#settle = { resolve, reject }));
     this.#maybeFinish();
@@ -100,7 +117,14 @@ export class Uploader {
   #connect(): void {
     if (this.#stopped) return;
     if (this.#http) return void this.#pumpHttp();
-    const ws = new WebSocket(this.rec.ingestUrl);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.rec.ingestUrl);
+    } catch {
+      // Refused outright (e.g. ws: from an https: page): HTTP is the way.
+      this.#http = true;
+      return void this.#pumpHttp();
+    }
     ws.binaryType = "arraybuffer";
     this.#ws = ws;
     this.#ready = false;
@@ -118,7 +142,8 @@ export class Uploader {
       if (this.#stopped || this.state.connection === "done") return;
       // Finished already: the finish was received, only its answer was lost.
       if (e.code === 4409 && this.#finish?.sent) return void this.#done();
-      if (e.code === 4401 || e.code === 4404 || e.code === 4409) {
+      // 44xx: the server will answer the same again; 4503 and network failures are worth a retry.
+      if (e.code >= 4400 && e.code < 4500) {
         this.#fail(`the server refused the upload (${e.reason || e.code})`);
         return;
       }
@@ -145,8 +170,9 @@ export class Uploader {
       case "ready":
         this.#ready = true;
         this.#backoffMs = 500;
+        // The server's word: after a restart it may hold less than it acknowledged before.
         this.#nextToSend = msg.nextSeq as number;
-        this.#acked = Math.max(this.#acked, (msg.nextSeq as number) - 1);
+        this.#acked = (msg.nextSeq as number) - 1;
         this.#emit({ connection: "connected", error: null });
         if (this.#finish) this.#finish.sent = false;
         this.#pump();
@@ -161,6 +187,8 @@ export class Uploader {
         if (msg.code === "gap") {
           this.#inflight = 0;
           this.#nextToSend = msg.expected as number;
+          this.#acked = Math.min(this.#acked, (msg.expected as number) - 1);
+          if (this.#finish) this.#finish.sent = false;
           this.#pump();
         } else {
           this.#emit({ error: String(msg.message) });
@@ -188,6 +216,8 @@ export class Uploader {
       this.#mem.delete(s);
     }
     this.#durableSeq = d;
+    this.rec.durableSeq = d;
+    this.store.saveRecording(this.rec).catch(() => {});
     this.store.dropChunksUpTo(this.rec.id, d).catch(() => {});
     this.#emit();
   }
@@ -198,7 +228,11 @@ export class Uploader {
 
   /** Sends chunks in order, at most `WINDOW` unacknowledged. One pump runs at a time. */
   async #pump(): Promise<void> {
-    if (this.#http || this.#pumping) return;
+    if (this.#http) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
     this.#pumping = true;
     try {
       while (this.#ready && this.#inflight < WINDOW && this.#nextToSend <= this.#highest) {
@@ -209,14 +243,21 @@ export class Uploader {
           this.#fail(`chunk ${seq} is missing from this browser's storage`);
           return;
         }
-        if (!this.#ready || ws !== this.#ws) break;
+        // The socket changed or a gap moved the cursor meanwhile: start over from the new state.
+        if (!this.#ready || ws !== this.#ws || this.#nextToSend !== seq) continue;
         this.#sizes.set(seq, blob.size);
-        ws.send(frame(seq, await blob.arrayBuffer()));
+        const bytes = await blob.arrayBuffer();
+        if (!this.#ready || ws !== this.#ws || this.#nextToSend !== seq) continue;
+        ws.send(frame(seq, bytes));
         this.#inflight++;
-        this.#nextToSend++;
+        this.#nextToSend = seq + 1;
       }
     } finally {
       this.#pumping = false;
+      if (this.#pumpAgain) {
+        this.#pumpAgain = false;
+        this.#pump();
+      }
     }
   }
 
@@ -263,6 +304,8 @@ export class Uploader {
               this.#onAck(seq);
             } else if (msg.code === "gap") {
               this.#nextToSend = msg.expected;
+            } else if (msg.code === "storage") {
+              throw new Error(String(msg.message)); // retried below, as over the socket
             } else return this.#fail(String(msg.message));
           } else if (this.#finish && this.#acked >= this.#finish.lastSeq) {
             const res = await fetch(`${base}/finish`, {
@@ -274,7 +317,9 @@ export class Uploader {
               }),
             });
             const msg = await res.json();
-            if (msg.type === "done") return void (await this.#done());
+            // "finished": an earlier try went through and only its answer was lost.
+            if (msg.type === "done" || msg.code === "finished") return void (await this.#done());
+            if (msg.code === "storage") throw new Error(String(msg.message));
             return this.#fail(String(msg.message));
           } else {
             await new Promise((r) => setTimeout(r, 250));

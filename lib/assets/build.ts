@@ -107,12 +107,18 @@ export async function buildAssets(opts: { minify?: boolean } = {}): Promise<Asse
   return manifest;
 }
 
-/** Removes built files the manifest does not name (older builds). */
+/**
+ * Removes built files the manifest does not name and that are over a day old: a server still
+ * running an older build keeps its bundles.
+ */
 export async function pruneBuild(manifest: AssetManifest): Promise<string[]> {
   const keep = new Set(Object.keys(manifest.gzipBytes).map((url) => basename(url)));
   const removed: string[] = [];
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
   for await (const e of Deno.readDir(BUILD_DIR)) {
-    if (e.isFile && !keep.has(e.name) && !e.name.startsWith(".")) {
+    if (!e.isFile || keep.has(e.name)) continue;
+    const { mtime } = await Deno.stat(join(BUILD_DIR, e.name));
+    if ((mtime?.getTime() ?? 0) < dayAgo) {
       await Deno.remove(join(BUILD_DIR, e.name));
       removed.push(e.name);
     }
