@@ -9,6 +9,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { videoRoutes } from "./routes/api/videos.ts";
 import { ingestRoutes } from "./routes/api/ingest.ts";
 import { annotationRoutes } from "./routes/api/annotations.ts";
+import { collabRoutes } from "./routes/api/collab.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { homeRoutes } from "./routes/home.tsx";
 import { playerRoutes } from "./routes/player.tsx";
@@ -36,6 +37,7 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/api/videos", ingestRoutes(ctx));
   app.route("/api/videos", videoRoutes(ctx));
   app.route("/api/videos", annotationRoutes(ctx));
+  app.route("/api/collab", collabRoutes(ctx));
   app.route("/media", mediaRoutes(ctx));
   app.route("/", staticRoutes());
   app.route("/", homeRoutes(ctx));

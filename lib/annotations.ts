@@ -1,6 +1,11 @@
-/** Annotations: comments (and, later, auto-doc steps) pinned to a moment of a video. */
+/**
+ * Annotations: comments (and, later, auto-doc steps) pinned to a moment of a video. Writes go
+ * through the video's live document; reads come from the rows that follow it.
+ */
 import type { Sql } from "./db/mod.ts";
 import { hashToken, newToken, tokenMatches } from "./tokens.ts";
+import type { AnnotationEntry } from "./collab/entry.ts";
+import { FROM_SERVER, type Room } from "./collab/room.ts";
 
 /** An annotation as the API and the collaboration document carry it. */
 export interface Annotation {
@@ -45,41 +50,50 @@ export async function listAnnotations(sql: Sql, videoId: string): Promise<Annota
 }
 
 /**
- * Adds an annotation. Returns it with a `deleteToken`: the capability to delete it, kept by the
- * browser that wrote it (stored here only as a hash).
+ * Adds an annotation through the video's live document (so connected viewers see it at once) and
+ * waits until it is in the rows. Returns it with a `deleteToken`: the capability to delete it,
+ * kept by the browser that wrote it (stored here only as a hash).
  */
 export async function addAnnotation(
   sql: Sql,
-  videoId: string,
+  room: Room,
   input: { timestamp: number; content: string; type: string; author: string | null },
 ): Promise<Annotation & { deleteToken: string }> {
+  const entry: AnnotationEntry = {
+    id: crypto.randomUUID(),
+    timestamp: input.timestamp,
+    content: input.content,
+    type: input.type,
+    author: input.author,
+    createdAt: new Date().toISOString(),
+  };
+  room.doc.transact(() => room.annotations.set(entry.id, entry), FROM_SERVER);
+  await room.flush();
   const deleteToken = newToken();
-  const [row] = await sql<AnnotationRow[]>`
-    INSERT INTO annotations (video_id, timestamp, content, type, author, delete_token_hash)
-    VALUES (${videoId}, ${input.timestamp}, ${input.content}, ${input.type}, ${input.author},
-      ${hashToken(deleteToken)})
-    RETURNING uid, timestamp, content, type, author, created_at, data`;
-  return { ...toAnnotation(row), deleteToken };
+  await sql`UPDATE annotations SET delete_token_hash = ${hashToken(deleteToken)}
+    WHERE uid = ${entry.id}`;
+  return { ...entry, author: entry.author, data: null, deleteToken };
 }
 
 /** The outcome of a delete request. */
 export type DeleteOutcome = "deleted" | "not_found" | "forbidden";
 
 /**
- * Deletes an annotation when `token` is its delete token or the video owner's token (checked by
- * the caller and passed as `isOwner`).
+ * Deletes an annotation when `token` is its delete token or `isOwner` (the video owner's token,
+ * checked by the caller); through the live document, like every write.
  */
 export async function deleteAnnotation(
   sql: Sql,
-  videoId: string,
+  room: Room,
   uid: string,
   token: string | null,
   isOwner: boolean,
 ): Promise<DeleteOutcome> {
   const [row] = await sql<AnnotationRow[]>`
-    SELECT delete_token_hash FROM annotations WHERE video_id = ${videoId} AND uid = ${uid}`;
-  if (!row) return "not_found";
-  if (!isOwner && !tokenMatches(token, row.delete_token_hash)) return "forbidden";
-  await sql`DELETE FROM annotations WHERE video_id = ${videoId} AND uid = ${uid}`;
+    SELECT delete_token_hash FROM annotations WHERE video_id = ${room.videoId} AND uid = ${uid}`;
+  if (!row && !room.annotations.has(uid)) return "not_found";
+  if (!isOwner && !tokenMatches(token, row?.delete_token_hash ?? null)) return "forbidden";
+  room.doc.transact(() => room.annotations.delete(uid), FROM_SERVER);
+  await room.flush();
   return "deleted";
 }

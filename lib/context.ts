@@ -5,6 +5,7 @@ import type { Storage } from "./storage/s3.ts";
 import type { Playback } from "./storage/playback.ts";
 import type { IngestRegistry } from "./ingest/registry.ts";
 import type { AssetManifest } from "./assets/build.ts";
+import type { Rooms } from "./collab/rooms.ts";
 
 /** The services of one running app. */
 export interface AppContext {
@@ -13,6 +14,8 @@ export interface AppContext {
   storage: Storage;
   playback: Playback;
   ingest: IngestRegistry;
+  /** The live annotation documents this process has loaded. */
+  rooms: Rooms;
   /** The browser bundles and stylesheet this process serves. */
   assets: AssetManifest;
 }

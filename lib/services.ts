@@ -12,6 +12,7 @@ import { Storage } from "./storage/s3.ts";
 import { mediaSigningKey, Playback } from "./storage/playback.ts";
 import { IngestRegistry } from "./ingest/registry.ts";
 import { buildAssets } from "./assets/build.ts";
+import { Rooms } from "./collab/rooms.ts";
 
 /** The services of a process, with a way to close them in order. */
 export interface Services extends AppContext {
@@ -59,6 +60,10 @@ export async function openServices(config: Config): Promise<Services> {
     closers.push(() => ingest.close());
     ingest.start();
 
+    const rooms = new Rooms(db.sql);
+    closers.push(() => rooms.close());
+    rooms.start();
+
     // Built at every start, so the served bundles always match the code.
     const assets = await buildAssets();
 
@@ -66,6 +71,7 @@ export async function openServices(config: Config): Promise<Services> {
       config,
       db,
       assets,
+      rooms,
       storage,
       playback: new Playback(storage, config.playbackUrlTtlS, signingKey),
       ingest,

@@ -46,7 +46,9 @@ export function annotationRoutes(app: AppContext): Hono {
         `timestamp is past the end of the video (${video.duration} s)`,
       );
     }
-    const annotation = await addAnnotation(sql, video.id, {
+    const room = await app.rooms.open(video.id);
+    if (!room) throw new ApiError(404, "not_found", "no such video");
+    const annotation = await addAnnotation(sql, room, {
       timestamp: body.timestamp,
       content: body.content,
       type: body.type,
@@ -61,7 +63,9 @@ export function annotationRoutes(app: AppContext): Hono {
     if (!isUuid(uid)) throw new ApiError(404, "not_found", "no such annotation");
     const token = bearerToken(c);
     const isOwner = tokenMatches(token, video.upload_token_hash);
-    const outcome = await deleteAnnotation(sql, video.id, uid.toLowerCase(), token, isOwner);
+    const room = await app.rooms.open(video.id);
+    if (!room) throw new ApiError(404, "not_found", "no such video");
+    const outcome = await deleteAnnotation(sql, room, uid.toLowerCase(), token, isOwner);
     if (outcome === "not_found") throw new ApiError(404, "not_found", "no such annotation");
     if (outcome === "forbidden") {
       throw new ApiError(

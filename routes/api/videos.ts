@@ -106,6 +106,7 @@ export function videoRoutes(app: AppContext): Hono {
       throw new ApiError(404, "not_found", "no such video");
     }
     await app.ingest.retire(video.id);
+    await app.rooms.drop(video.id);
     await deleteVideo(sql, app.storage, video.id);
     return c.body(null, 204);
   });

@@ -1,0 +1,79 @@
+/** The documents this process has loaded, one {@link Room} per video, and their upkeep. */
+import type { Sql } from "../db/mod.ts";
+import { Room } from "./room.ts";
+
+/** How long a room with nobody connected stays loaded. */
+const IDLE_MS = 30_000;
+
+/** All rooms of this process. */
+export class Rooms {
+  readonly #rooms = new Map<string, Promise<Room>>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(readonly sql: Sql) {}
+
+  /**
+   * Starts the upkeep: every `pollMs`, each room takes the updates other processes logged, and
+   * rooms idle for a while are saved and unloaded.
+   */
+  start(pollMs = 500): void {
+    let running = false;
+    this.#timer = setInterval(async () => {
+      if (running) return;
+      running = true;
+      try {
+        await this.#upkeep();
+      } finally {
+        running = false;
+      }
+    }, pollMs);
+  }
+
+  async #upkeep(): Promise<void> {
+    for (const [videoId, loading] of [...this.#rooms]) {
+      const room = await loading.catch(() => null);
+      if (!room) continue;
+      await room.pullLog().catch((err) =>
+        console.error(`collab ${videoId}: reading the log:`, err)
+      );
+      if (room.peers.size === 0 && Date.now() - room.lastUsed > IDLE_MS) {
+        this.#rooms.delete(videoId);
+        await room.close();
+      }
+    }
+  }
+
+  /** The room of a video, loaded on first use; null when there is no such video to annotate. */
+  async open(videoId: string): Promise<Room | null> {
+    let loading = this.#rooms.get(videoId);
+    if (!loading) {
+      const [video] = await this.sql`SELECT status, duration FROM videos WHERE id = ${videoId}`;
+      if (!video || video.status === "cancelled" || video.status === "deleting") return null;
+      loading = this.#rooms.get(videoId) ?? Room.load(this.sql, videoId, video.duration);
+      this.#rooms.set(videoId, loading);
+      loading.catch(() => this.#rooms.delete(videoId));
+    }
+    const room = await loading;
+    room.lastUsed = Date.now();
+    return room;
+  }
+
+  /** Unloads a video's room at once (its video is being deleted). */
+  async drop(videoId: string): Promise<void> {
+    const loading = this.#rooms.get(videoId);
+    this.#rooms.delete(videoId);
+    const room = await loading?.catch(() => null);
+    await room?.close();
+  }
+
+  /** Number of loaded rooms. */
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  /** Saves and unloads every room. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    for (const videoId of [...this.#rooms.keys()]) await this.drop(videoId);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * `WebSocket /api/collab/{videoId}`: the y-websocket protocol (sync and awareness), so the stock
+ * `y-websocket` client connects. Unknown video: 4404. A message that is not the protocol: 4400.
+ * A client sending faster than the room takes is slowed down, and closed (4429) if it persists.
+ */
+import { Hono } from "hono";
+import { upgradeWebSocket } from "hono/deno";
+import type { WSContext } from "hono/ws";
+import type { AppContext } from "../../lib/context.ts";
+import { isUuid } from "../../lib/http.ts";
+import { InvalidMessage, type Peer, type Room } from "../../lib/collab/room.ts";
+
+/** Messages a client may send per second, sustained, and in a burst. */
+const RATE_PER_S = 200;
+const BURST = 1000;
+/** Messages waiting beyond which a flooding client is closed. */
+const MAX_QUEUE = 2000;
+
+class CollabSocket implements Peer {
+  #room: Room | null = null;
+  #chain: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #tokens = BURST;
+  #refilled = Date.now();
+  #closed = false;
+
+  constructor(readonly app: AppContext, readonly videoId: string, readonly ws: WSContext) {
+    this.#chain = this.#open();
+  }
+
+  async #open(): Promise<void> {
+    const room = isUuid(this.videoId)
+      ? await this.app.rooms.open(this.videoId.toLowerCase())
+      : null;
+    if (!room) return this.close(4404, "no such video");
+    if (this.#closed) return;
+    this.#room = room;
+    room.join(this);
+  }
+
+  send(data: Uint8Array): void {
+    // lib0 encoders produce plain ArrayBuffer-backed arrays.
+    if (!this.#closed && this.ws.readyState === 1) this.ws.send(data as Uint8Array<ArrayBuffer>);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.ws.close(code, reason);
+    this.detach();
+  }
+
+  detach(): void {
+    this.#closed = true;
+    this.#room?.leave(this);
+    this.#room = null;
+  }
+
+  /** Waits for a token: a client over its rate is slowed down, not dropped. */
+  async #throttle(): Promise<void> {
+    const now = Date.now();
+    this.#tokens = Math.min(BURST, this.#tokens + ((now - this.#refilled) / 1000) * RATE_PER_S);
+    this.#refilled = now;
+    if (this.#tokens < 1) {
+      await new Promise((r) => setTimeout(r, ((1 - this.#tokens) / RATE_PER_S) * 1000));
+      this.#tokens = 1;
+      this.#refilled = Date.now();
+    }
+    this.#tokens -= 1;
+  }
+
+  receive(data: unknown): void {
+    if (this.#closed) return;
+    if (typeof data === "string" || !(data instanceof ArrayBuffer || data instanceof Uint8Array)) {
+      return this.close(4400, "y-websocket messages are binary");
+    }
+    if (++this.#queued > MAX_QUEUE) return this.close(4429, "too many updates: slow down");
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+    this.#chain = this.#chain.then(async () => {
+      this.#queued--;
+      if (this.#closed || !this.#room) return;
+      await this.#throttle();
+      try {
+        this.#room.receive(this, bytes);
+      } catch (err) {
+        if (err instanceof InvalidMessage) return this.close(4400, "invalid message");
+        console.error("collab:", err);
+        this.close(1011, "server error");
+      }
+    });
+  }
+}
+
+/** The collaboration route, mounted under `/api/collab`. */
+export function collabRoutes(app: AppContext): Hono {
+  const routes = new Hono();
+  routes.get(
+    "/:videoId",
+    upgradeWebSocket((c) => {
+      const videoId = c.req.param("videoId") ?? "";
+      let socket: CollabSocket | null = null;
+      return {
+        onOpen(_evt, ws) {
+          (ws.raw as WebSocket).binaryType = "arraybuffer";
+          socket = new CollabSocket(app, videoId, ws);
+        },
+        onMessage(evt, ws) {
+          socket ??= new CollabSocket(app, videoId, ws);
+          socket.receive(evt.data);
+        },
+        onClose() {
+          socket?.detach();
+        },
+      };
+    }),
+  );
+  return routes;
+}
