@@ -3,7 +3,7 @@ import type { Storage } from "../lib/storage/s3.ts";
 
 /** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
 export async function waitFor<T>(
-  fn: () => Promise<T | null | undefined | false>,
+  fn: () => T | null | undefined | false | Promise<T | null | undefined | false>,
   timeoutMs = 30_000,
   what = "condition",
 ): Promise<T> {

@@ -16,9 +16,11 @@ export interface TestServer extends RunningServer {
 /** Starts a server on a random port; `env` overrides configuration variables. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { jobs?: boolean; reapIntervalMs?: number } = {},
+  opts: { jobs?: boolean; reapIntervalMs?: number; database?: TestDatabase } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase();
+  // A database passed in belongs to the caller, who drops it; a new one is dropped here.
+  const ownDatabase = !opts.database;
+  const database = opts.database ?? await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "videoflow-test-" });
   const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: "0", ...env });
   const server = await startServer(config, {
@@ -33,7 +35,7 @@ export async function startTestServer(
     dataDir,
     async [Symbol.asyncDispose]() {
       await server.close();
-      await database.drop();
+      if (ownDatabase) await database.drop();
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };

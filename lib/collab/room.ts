@@ -214,10 +214,7 @@ export class Room {
       const decoder = decoding.createDecoder(data);
       const type = decoding.readVarUint(decoder);
       if (type === MESSAGE_SYNC) {
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MESSAGE_SYNC);
-        syncProtocol.readSyncMessage(decoder, encoder, this.doc, peer);
-        if (encoding.length(encoder) > 1) peer.send(encoding.toUint8Array(encoder));
+        this.#receiveSync(peer, decoder);
       } else if (type === MESSAGE_AWARENESS) {
         awarenessProtocol.applyAwarenessUpdate(
           this.awareness,
@@ -240,6 +237,28 @@ export class Room {
     } catch (err) {
       if (err instanceof InvalidMessage) throw err;
       throw new InvalidMessage(`not a y-websocket message (${(err as Error).message})`);
+    }
+  }
+
+  /**
+   * A sync message, checked before it touches the document: y-protocols' own reader logs a
+   * malformed update and carries on, where a malformed message must close its socket.
+   */
+  #receiveSync(peer: Peer, decoder: decoding.Decoder): void {
+    const step = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    if (step === syncProtocol.messageYjsSyncStep1) {
+      Y.decodeStateVector(payload);
+      peer.send(
+        encodeMessage(MESSAGE_SYNC, (e) => syncProtocol.writeSyncStep2(e, this.doc, payload)),
+      );
+    } else if (
+      step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate
+    ) {
+      Y.decodeUpdate(payload);
+      Y.applyUpdate(this.doc, payload, peer);
+    } else {
+      throw new InvalidMessage(`unknown sync step ${step}`);
     }
   }
 
