@@ -6,14 +6,12 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { formatTime, storageKeys } from "../lib/format.ts";
 import {
   type AnnotationView,
-  canDelete,
-  deleteComment,
   fetchVideo,
   ownerToken,
-  postComment,
   renameVideo,
   type VideoView,
 } from "./player/api.ts";
+import { colorFor, useCollab } from "./player/collab.ts";
 import { Overlay } from "./player/Overlay.tsx";
 import { Timeline } from "./player/Timeline.tsx";
 
@@ -34,10 +32,13 @@ const STATUS_TEXT: Record<string, string> = {
   failed: "Processing failed",
 };
 
-function sortByTime(list: AnnotationView[]): AnnotationView[] {
-  return [...list].sort((a, b) =>
-    a.timestamp - b.timestamp || a.createdAt.localeCompare(b.createdAt)
-  );
+/** Whether this browser may delete a comment: it wrote it, or it owns the video. */
+function canDelete(videoId: string, uid: string): boolean {
+  try {
+    return localStorage.getItem(storageKeys.comment(uid)) !== null || ownerToken(videoId) !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** The interactive player. */
@@ -45,7 +46,8 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   const videoRef = useRef<HTMLVideoElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const [video, setVideo] = useState(initial);
-  const [annotations, setAnnotations] = useState(sortByTime(initialAnnotations));
+  const collab = useCollab(initial.id, initialAnnotations);
+  const annotations = collab.annotations;
   const [currentTime, setCurrentTime] = useState(startAt ?? 0);
   const [duration, setDuration] = useState<number | null>(initial.duration);
   const [playing, setPlaying] = useState(false);
@@ -63,10 +65,21 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
 
   useEffect(() => {
     setIsOwner(ownerToken(initial.id) !== null);
-    setAuthor(localStorage.getItem(storageKeys.author) ?? "");
+    // Asked once (the name field), remembered; a guest name until then.
+    let name = localStorage.getItem(storageKeys.author);
+    if (!name) {
+      name = `Guest ${Math.floor(100 + Math.random() * 900)}`;
+      localStorage.setItem(storageKeys.author, name);
+    }
+    setAuthor(name);
     // Deletability depends on this browser's storage: render again now that it can be read.
     setTick((n) => n + 1);
   }, []);
+
+  // Presence: who this viewer is (sent again after each reconnect).
+  useEffect(() => {
+    if (author.trim()) collab.setUser(author.trim(), colorFor(author.trim()));
+  }, [author, collab.status]);
 
   const seek = useCallback((t: number) => {
     const el = videoRef.current;
@@ -169,29 +182,30 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     return () => document.removeEventListener("keydown", onKey);
   }, [seek]);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const content = draft.trim();
     if (!content) return;
     const timestamp = commentAt ?? videoRef.current?.currentTime ?? currentTime;
-    try {
-      if (author) localStorage.setItem(storageKeys.author, author);
-      const created = await postComment(video.id, { timestamp, content, author: author || null });
-      setAnnotations((list) => sortByTime([...list, created]));
-      setDraft("");
-      setCommentAt(null);
-    } catch (err) {
-      setNotice(`Comment not saved: ${(err as Error).message}`);
-    }
+    if (author.trim()) localStorage.setItem(storageKeys.author, author.trim());
+    // Into the live document: everyone sees it at once; offline, it is sent on reconnect.
+    const id = crypto.randomUUID();
+    localStorage.setItem(storageKeys.comment(id), "own");
+    collab.add({
+      id,
+      timestamp,
+      content,
+      type: "comment",
+      author: author.trim() || null,
+      createdAt: new Date().toISOString(),
+    });
+    setDraft("");
+    setCommentAt(null);
   };
 
-  const remove = async (uid: string) => {
-    try {
-      await deleteComment(video.id, uid);
-      setAnnotations((list) => list.filter((a) => a.id !== uid));
-    } catch (err) {
-      setNotice(`Comment not deleted: ${(err as Error).message}`);
-    }
+  const remove = (uid: string) => {
+    collab.remove(uid);
+    localStorage.removeItem(storageKeys.comment(uid));
   };
 
   const saveTitle = async () => {
@@ -236,6 +250,33 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
                 {video.title || "Untitled recording"}
               </h1>
             )}
+          <div class="flex items-center gap-1" aria-label="Watching now">
+            {collab.viewers.map((v) => (
+              <span
+                key={v.clientId}
+                data-testid="viewer"
+                title={`${v.name}${v.self ? " (you)" : ""}, ${
+                  v.playing ? "playing" : "paused"
+                } at ${formatTime(v.time)}`}
+                class="flex h-8 w-8 items-center justify-center rounded-full text-xs font-semibold text-white ring-2 ring-white"
+                style={{ backgroundColor: v.color }}
+              >
+                {v.name.slice(0, 2).toUpperCase()}
+              </span>
+            ))}
+          </div>
+          <span
+            data-testid="collab-status"
+            class={`text-xs ${
+              collab.status === "connected" ? "text-emerald-700" : "text-amber-700"
+            }`}
+          >
+            {collab.status === "connected"
+              ? "Live"
+              : collab.status === "connecting"
+              ? "Connecting…"
+              : "Offline, changes kept"}
+          </span>
           <span
             data-testid="status"
             class={`rounded-full px-3 py-1 text-xs font-medium ${
@@ -277,9 +318,23 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
               const d = (e.currentTarget as HTMLVideoElement).duration;
               if (Number.isFinite(d)) setDuration(d);
             }}
-            onTimeUpdate={(e) => setCurrentTime((e.currentTarget as HTMLVideoElement).currentTime)}
-            onPlay={() => setPlaying(true)}
-            onPause={() => setPlaying(false)}
+            onTimeUpdate={(e) => {
+              const el = e.currentTarget as HTMLVideoElement;
+              setCurrentTime(el.currentTime);
+              collab.setPlayhead(el.currentTime, !el.paused);
+            }}
+            onPlay={(e) => {
+              setPlaying(true);
+              collab.setPlayhead((e.currentTarget as HTMLVideoElement).currentTime, true);
+            }}
+            onPause={(e) => {
+              setPlaying(false);
+              collab.setPlayhead((e.currentTarget as HTMLVideoElement).currentTime, false);
+            }}
+            onSeeked={(e) => {
+              const el = e.currentTarget as HTMLVideoElement;
+              collab.setPlayhead(el.currentTime, !el.paused);
+            }}
             onError={onError}
           />
           <Overlay annotations={annotations} currentTime={currentTime} />
@@ -288,6 +343,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
           duration={duration}
           currentTime={currentTime}
           annotations={annotations}
+          viewers={collab.viewers.filter((v) => !v.self)}
           onSeek={seek}
         />
         <div class="mt-3 flex flex-wrap items-center gap-2 text-sm">

@@ -1,17 +1,22 @@
 /** The bar under the video: progress, a marker per annotation, click to seek. */
 import { formatTime } from "../../lib/format.ts";
 import type { AnnotationView } from "./api.ts";
+import type { Viewer } from "./collab.ts";
 
 /** Props of {@link Timeline}. */
 export interface TimelineProps {
   duration: number | null;
   currentTime: number;
   annotations: AnnotationView[];
+  /** Other viewers, whose playheads are marked. */
+  viewers: Viewer[];
   onSeek: (t: number) => void;
 }
 
 /** A clickable timeline with annotation markers. */
-export function Timeline({ duration, currentTime, annotations, onSeek }: TimelineProps) {
+export function Timeline(
+  { duration, currentTime, annotations, viewers, onSeek }: TimelineProps,
+) {
   const span = duration && duration > 0 ? duration : Math.max(currentTime, 1);
   const pct = (t: number) => `${Math.min(100, Math.max(0, (t / span) * 100))}%`;
   const seekFromClick = (e: MouseEvent) => {
@@ -32,6 +37,17 @@ export function Timeline({ duration, currentTime, annotations, onSeek }: Timelin
           class="absolute inset-y-0 left-0 rounded-full bg-indigo-500"
           style={{ width: pct(currentTime) }}
         />
+        {viewers.map((v) => (
+          <span
+            key={v.clientId}
+            data-testid="playhead-mark"
+            data-name={v.name}
+            data-time={v.time.toFixed(2)}
+            title={`${v.name} at ${formatTime(v.time)}`}
+            class="pointer-events-none absolute -top-2 h-7 w-1 -translate-x-1/2 rounded-full transition-[left] duration-200"
+            style={{ left: pct(v.time), backgroundColor: v.color }}
+          />
+        ))}
         {annotations.map((a) => (
           <button
             type="button"

@@ -48,45 +48,6 @@ export async function fetchVideo(id: string): Promise<VideoView> {
   return json(await fetch(`/api/videos/${id}`));
 }
 
-/** Posts a comment; keeps its delete token in this browser. */
-export async function postComment(
-  videoId: string,
-  body: { timestamp: number; content: string; author: string | null },
-): Promise<AnnotationView> {
-  const res = await fetch(`/api/videos/${videoId}/annotations`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const created = await json<AnnotationView & { deleteToken: string }>(res);
-  try {
-    localStorage.setItem(storageKeys.comment(created.id), created.deleteToken);
-  } catch {
-    // private mode: the comment stays, deleting it needs the owner
-  }
-  return created;
-}
-
-/** Whether this browser may delete a comment (it wrote it, or it owns the video). */
-export function canDelete(videoId: string, uid: string): boolean {
-  try {
-    return !!(localStorage.getItem(storageKeys.comment(uid)) ?? ownerToken(videoId));
-  } catch {
-    return false;
-  }
-}
-
-/** Deletes a comment with this browser's token for it. */
-export async function deleteComment(videoId: string, uid: string): Promise<void> {
-  const token = localStorage.getItem(storageKeys.comment(uid)) ?? ownerToken(videoId);
-  const res = await fetch(`/api/videos/${videoId}/annotations/${uid}`, {
-    method: "DELETE",
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  if (!res.ok && res.status !== 404) await json(res);
-  localStorage.removeItem(storageKeys.comment(uid));
-}
-
 /** Renames a video (owner only). */
 export async function renameVideo(videoId: string, title: string): Promise<VideoView> {
   const res = await fetch(`/api/videos/${videoId}`, {

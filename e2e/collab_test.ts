@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
+import { startTestServer } from "../test_support/server.ts";
+import { launchBrowser } from "../test_support/browser.ts";
+import { makeWebm, splitEvenly } from "../test_support/media.ts";
+import { waitFor, waitForStatus } from "../test_support/helpers.ts";
+
+async function ready(page: Page) {
+  await page.getByTestId("collab-status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+  await page.getByTestId("player").evaluate((v: HTMLVideoElement) =>
+    new Promise<void>((resolve) => {
+      if (v.readyState >= 1) return resolve();
+      v.addEventListener("loadedmetadata", () => resolve(), { once: true });
+    })
+  );
+}
+
+Deno.test({
+  name:
+    "two viewers: a comment in one shows in the other's list, timeline and overlay within 1 s; presence and playheads",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startTestServer();
+    const bytes = await Deno.readFile(await makeWebm(10, 800));
+    const rec = await createRecording(server.url, {
+      title: "Design review",
+      mimeType: "video/webm",
+    });
+    const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+    await sendChunks(client, splitEvenly(bytes, 4));
+    assert.equal((await client.finish(3, 10_000)).type, "done");
+    await waitForStatus(server.url, rec.id, "ready");
+
+    const browser = await launchBrowser();
+    try {
+      const open = async () => {
+        const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } }))
+          .newPage();
+        await page.goto(`${server.url}/v/${rec.id}`);
+        await ready(page);
+        return page;
+      };
+      const a = await open();
+      const b = await open();
+      await a.getByTestId("viewer").nth(1).waitFor({ timeout: 5000 });
+      await b.getByTestId("viewer").nth(1).waitFor({ timeout: 5000 });
+      assert.equal(await a.getByTestId("viewer").count(), 2);
+      assert.equal(await b.getByTestId("viewer").count(), 2);
+
+      // B watches around 4 s; A comments at 4 s.
+      await b.getByTestId("player").evaluate((v: HTMLVideoElement) => (v.currentTime = 4.2));
+      await a.getByTestId("player").evaluate((v: HTMLVideoElement) => (v.currentTime = 4));
+      await a.getByTestId("comment-input").fill("Can we make this button bigger?");
+      const t0 = performance.now();
+      await a.getByTestId("comment-submit").click();
+      await b.getByTestId("annotation").filter({ hasText: "bigger" }).waitFor({ timeout: 1000 });
+      await b.getByTestId("marker").first().waitFor({ timeout: 1000 });
+      await b.getByTestId("overlay").filter({ hasText: "bigger" }).waitFor({ timeout: 1000 });
+      const ms = performance.now() - t0;
+      console.log(`comment from A in B's list, timeline and overlay: ${ms.toFixed(0)} ms`);
+      assert.ok(ms < 1000, `${ms} ms`);
+
+      // A's playhead mark moves on B's timeline.
+      await a.getByTestId("player").evaluate((v: HTMLVideoElement) => (v.currentTime = 7));
+      await waitFor(
+        async () => {
+          const time = await b.getByTestId("playhead-mark").first().getAttribute("data-time");
+          return Math.abs(Number(time) - 7) < 0.5;
+        },
+        3000,
+        "A's playhead on B's timeline",
+      );
+    } finally {
+      await browser.close();
+    }
+  },
+});
