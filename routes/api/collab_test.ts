@@ -263,3 +263,62 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  ...collabTest,
+  name: "a video with annotation rows but no log gets its document built from the rows",
+  async fn() {
+    await using server = await startTestServer({}, { jobs: false });
+    const { id } = await createRecording(server.url);
+    const { sql } = server.services.db;
+    const uid = crypto.randomUUID();
+    await sql`INSERT INTO annotations (video_id, uid, timestamp, content, type, author)
+      VALUES (${id}, ${uid}, 2.5, 'written before live annotations', 'comment', 'Old')`;
+    const client = await connectYClient(server.url, id);
+    try {
+      const value = client.annotations.get(uid) as {
+        content: string;
+        timestamp: number;
+        author: string;
+      };
+      assert.equal(value.content, "written before live annotations");
+      assert.equal(value.timestamp, 2.5);
+      assert.equal(value.author, "Old");
+      const [log] = await sql`SELECT count(*)::int AS n FROM yjs_updates WHERE video_id = ${id}`;
+      assert.equal(log.n, 1, "the rows became the first logged update");
+    } finally {
+      client.destroy();
+    }
+  },
+});
+
+Deno.test({
+  ...collabTest,
+  name: "a client flooding updates is slowed down, then closed, and the room goes on",
+  async fn() {
+    await using server = await startTestServer({}, { jobs: false });
+    const { id } = await createRecording(server.url);
+    const watcher = await connectYClient(server.url, id);
+    try {
+      const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/collab/${id}`);
+      ws.binaryType = "arraybuffer";
+      await new Promise((r) => ws.onopen = r);
+      const closed = new Promise<number>((r) => ws.onclose = (e) => r(e.code));
+      // Query-awareness messages: valid, cheap, and many.
+      const msg = new Uint8Array([3]);
+      for (let i = 0; i < 5000; i++) ws.send(msg);
+      // Closed with 4429; a client still sending may see the close as abnormal instead.
+      const code = await closed;
+      assert.ok([4429, 1006, 0].includes(code), `closed with ${code}`);
+      const room = await server.services.rooms.open(id);
+      await waitFor(() => room!.peers.size === 1, 2000, "the flooding socket to be gone");
+      const e = entry(1, "the room is fine");
+      const other = await connectYClient(server.url, id);
+      other.annotations.set(e.id, e);
+      await waitFor(() => watcher.annotations.has(e.id), 2000, "the room to go on");
+      other.destroy();
+    } finally {
+      watcher.destroy();
+    }
+  },
+});
