@@ -14,6 +14,7 @@ import {
   compactLog,
   entriesFromRows,
   needsCompaction,
+  readNewUpdates,
   readUpdates,
   syncRows,
 } from "./store.ts";
@@ -176,13 +177,14 @@ export class Room {
 
   /** Applies updates other processes appended to the log since the last look. */
   async pullLog(): Promise<void> {
-    const updates = await readUpdates(this.sql, this.videoId, this.#lastLogId);
+    const updates = await readNewUpdates(this.sql, this.videoId, this.#lastLogId);
     if (updates.length === 0) return;
     Y.transact(this.doc, () => {
       for (const u of updates) Y.applyUpdate(this.doc, u.data, FROM_LOG);
     }, FROM_LOG);
-    this.#lastLogId = updates.at(-1)!.id;
-    this.#logRows += updates.length;
+    const fresh = updates.filter((u) => u.id > this.#lastLogId).length;
+    this.#lastLogId = Math.max(this.#lastLogId, updates.at(-1)!.id);
+    this.#logRows += fresh;
     if (needsCompaction(this.#logRows)) {
       await compactLog(this.sql, this.videoId, this.#lastLogId);
       this.#logRows = 1;

@@ -10,14 +10,30 @@ import { isUuid } from "../http.ts";
 /** Log rows above which a load compacts the log into one update. */
 const COMPACT_ABOVE = 200;
 
-/** Reads a video's log: every update after `afterId`, in order. */
+/** Reads a video's whole log, in order. */
 export async function readUpdates(
   sql: Sql,
   videoId: string,
-  afterId = 0,
 ): Promise<{ id: number; data: Uint8Array }[]> {
   const rows = await sql`SELECT id, data FROM yjs_updates
-    WHERE video_id = ${videoId} AND id > ${afterId} ORDER BY id`;
+    WHERE video_id = ${videoId} ORDER BY id`;
+  return rows.map((r) => ({ id: Number(r.id), data: new Uint8Array(r.data) }));
+}
+
+/**
+ * Reads what other processes logged since `afterId`, and again the last few seconds: ids are
+ * taken at insert but become visible at commit, so a lower id can appear after a higher one.
+ * Applying an update twice changes nothing.
+ */
+export async function readNewUpdates(
+  sql: Sql,
+  videoId: string,
+  afterId: number,
+): Promise<{ id: number; data: Uint8Array }[]> {
+  const rows = await sql`SELECT id, data FROM yjs_updates
+    WHERE video_id = ${videoId}
+      AND (id > ${afterId} OR created_at > NOW() - INTERVAL '5 seconds')
+    ORDER BY id`;
   return rows.map((r) => ({ id: Number(r.id), data: new Uint8Array(r.data) }));
 }
 
