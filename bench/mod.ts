@@ -3,11 +3,13 @@
  * them all. `--quick` runs a much smaller plan that only checks the benchmark works (its figures
  * mean nothing and are not written to `bench/results/`).
  */
+import { runCollabBench } from "./collab.ts";
 import { runIngestBench } from "./ingest.ts";
 
 /** The benchmarks by name, in the order "all" runs them. */
 const BENCHMARKS: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = {
   ingest: runIngestBench,
+  collab: runCollabBench,
 };
 
 if (import.meta.main) {

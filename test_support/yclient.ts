@@ -15,7 +15,13 @@ export interface YClient {
 export async function connectYClient(baseUrl: string, videoId: string): Promise<YClient> {
   const doc = new Y.Doc();
   const wsBase = baseUrl.replace(/^http/, "ws") + "/api/collab";
-  const provider = new WebsocketProvider(wsBase, videoId, doc, { WebSocketPolyfill: WebSocket });
+  // No BroadcastChannel: clients in one process would otherwise sync through it, not the server.
+  const provider = new WebsocketProvider(wsBase, videoId, doc, {
+    WebSocketPolyfill: WebSocket,
+    disableBc: true,
+  });
+  // A client with no presence field stays invisible to others until its first renewal.
+  provider.awareness.setLocalStateField("user", { name: "tester", color: "#2563eb" });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error("no sync within 10 s")), 10_000);
     provider.on("sync", (synced: boolean) => {

@@ -9,6 +9,8 @@ const IDLE_MS = 30_000;
 export class Rooms {
   readonly #rooms = new Map<string, Promise<Room>>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** The upkeep pass under way, which closing waits for (it uses the database). */
+  #running: Promise<void> | null = null;
 
   constructor(readonly sql: Sql) {}
 
@@ -17,15 +19,9 @@ export class Rooms {
    * rooms idle for a while are saved and unloaded.
    */
   start(pollMs = 500): void {
-    let running = false;
-    this.#timer = setInterval(async () => {
-      if (running) return;
-      running = true;
-      try {
-        await this.#upkeep();
-      } finally {
-        running = false;
-      }
+    this.#timer = setInterval(() => {
+      if (this.#running) return;
+      this.#running = this.#upkeep().finally(() => (this.#running = null));
     }, pollMs);
   }
 
@@ -74,6 +70,7 @@ export class Rooms {
   /** Saves and unloads every room. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    await this.#running;
     for (const videoId of [...this.#rooms.keys()]) await this.drop(videoId);
   }
 }
