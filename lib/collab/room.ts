@@ -175,6 +175,11 @@ export class Room {
     return run;
   }
 
+  /** The highest log id this room has applied. */
+  get lastLogId(): number {
+    return this.#lastLogId;
+  }
+
   /** Applies updates other processes appended to the log since the last look. */
   async pullLog(): Promise<void> {
     const updates = await readNewUpdates(this.sql, this.videoId, this.#lastLogId);

@@ -26,12 +26,29 @@ export class Rooms {
   }
 
   async #upkeep(): Promise<void> {
+    const rooms = new Map<string, Room>();
     for (const [videoId, loading] of [...this.#rooms]) {
       const room = await loading.catch(() => null);
-      if (!room) continue;
+      if (room) rooms.set(videoId, room);
+    }
+    if (rooms.size === 0) return;
+    // One query for every loaded room: which logs have rows this process has not seen (or rows
+    // recent enough that a slow commit could still be hiding behind them).
+    const heads = await this.sql`
+      SELECT video_id, max(id) AS max_id, max(created_at) > NOW() - INTERVAL '5 seconds' AS recent
+      FROM yjs_updates WHERE video_id = ANY(${[...rooms.keys()]}) GROUP BY video_id`
+      .catch((err) => {
+        console.error("collab: reading the log heads:", err);
+        return [];
+      });
+    for (const head of heads) {
+      const room = rooms.get(head.video_id);
+      if (!room || (Number(head.max_id) <= room.lastLogId && !head.recent)) continue;
       await room.pullLog().catch((err) =>
-        console.error(`collab ${videoId}: reading the log:`, err)
+        console.error(`collab ${room.videoId}: reading the log:`, err)
       );
+    }
+    for (const [videoId, room] of rooms) {
       if (room.peers.size === 0 && Date.now() - room.lastUsed > IDLE_MS) {
         this.#rooms.delete(videoId);
         await room.close();
