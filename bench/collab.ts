@@ -29,6 +29,7 @@ import {
   S3Process,
 } from "./proc.ts";
 import { type Table, textTable, writeMarkdown } from "./report.ts";
+import { medianRun, percentile, sleep, withTimeout } from "./util.ts";
 
 const MiB = 1024 * 1024;
 const KiB = 1024;
@@ -151,39 +152,6 @@ export interface CollabResults {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
-}
-
-/** Rejects when `p` takes longer than `ms`: a stuck scenario must not hang the benchmark. */
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Nearest-rank percentile (p in 0..100) of unsorted values. */
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1];
-}
-
-/** The run whose `key` is the median (the lower one for an even count). */
-function medianRun<T>(runs: T[], key: (r: T) => number): T {
-  const sorted = [...runs].sort((a, b) => key(a) - key(b));
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-}
 
 /** Viewers connected so far, for their names. */
 let viewers = 0;
