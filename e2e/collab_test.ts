@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
 import { startTestServer } from "../test_support/server.ts";
 import { launchBrowser } from "../test_support/browser.ts";
-import { makeWebm, splitEvenly } from "../test_support/media.ts";
-import { waitFor, waitForStatus } from "../test_support/helpers.ts";
+import { waitFor } from "../test_support/helpers.ts";
+import { seedReadyVideo, videoMetadata } from "./helpers.ts";
 
 async function ready(page: Page) {
   await page.getByTestId("collab-status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
-  await page.getByTestId("player").evaluate((v: HTMLVideoElement) =>
-    new Promise<void>((resolve) => {
-      if (v.readyState >= 1) return resolve();
-      v.addEventListener("loadedmetadata", () => resolve(), { once: true });
-    })
-  );
+  await videoMetadata(page);
 }
 
 Deno.test({
@@ -23,22 +17,14 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     await using server = await startTestServer();
-    const bytes = await Deno.readFile(await makeWebm(10, 800));
-    const rec = await createRecording(server.url, {
-      title: "Design review",
-      mimeType: "video/webm",
-    });
-    const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
-    await sendChunks(client, splitEvenly(bytes, 4));
-    assert.equal((await client.finish(3, 10_000)).type, "done");
-    await waitForStatus(server.url, rec.id, "ready");
+    const videoId = await seedReadyVideo(server.url, "Design review");
 
     const browser = await launchBrowser();
     try {
       const open = async () => {
         const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } }))
           .newPage();
-        await page.goto(`${server.url}/v/${rec.id}`);
+        await page.goto(`${server.url}/v/${videoId}`);
         await ready(page);
         return page;
       };

@@ -1,6 +1,9 @@
 /** What the browser tests share: a page with a spy on MediaRecorder's chunks, and recording. */
 import type { Browser, Page } from "playwright-core";
 import type { Sql } from "../lib/db/mod.ts";
+import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
+import { makeWebm, splitEvenly } from "../test_support/media.ts";
+import { waitForStatus } from "../test_support/helpers.ts";
 
 /**
  * Runs in the page before its scripts: keeps every chunk MediaRecorder emits (in memory, and their
@@ -64,4 +67,27 @@ export async function storedChunks(
     SELECT (SELECT max(last_seq) FROM video_parts WHERE video_id = ${id}) AS last_seq,
       size_bytes FROM videos WHERE id = ${id}`;
   return { count: row.last_seq + 1, bytes: Number(row.size_bytes) };
+}
+
+/** Streams a 10-second recording made by ffmpeg to the server and waits until it is ready. */
+export async function seedReadyVideo(baseUrl: string, title: string): Promise<string> {
+  const bytes = await Deno.readFile(await makeWebm(10, 800));
+  const rec = await createRecording(baseUrl, { title, mimeType: "video/webm" });
+  const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+  const chunks = splitEvenly(bytes, 4);
+  await sendChunks(client, chunks);
+  const done = await client.finish(chunks.length - 1, 10_000);
+  if (done.type !== "done") throw new Error(`finish failed: ${JSON.stringify(done)}`);
+  await waitForStatus(baseUrl, rec.id, "ready");
+  return rec.id;
+}
+
+/** Waits until the page's player knows the video's duration. */
+export async function videoMetadata(page: Page): Promise<void> {
+  await page.getByTestId("player").evaluate((v: HTMLVideoElement) =>
+    new Promise<void>((resolve) => {
+      if (v.readyState >= 1) return resolve();
+      v.addEventListener("loadedmetadata", () => resolve(), { once: true });
+    })
+  );
 }

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
 import { startTestServer } from "../test_support/server.ts";
 import { launchBrowser } from "../test_support/browser.ts";
-import { makeWebm, splitEvenly } from "../test_support/media.ts";
-import { waitFor, waitForStatus } from "../test_support/helpers.ts";
+import { waitFor } from "../test_support/helpers.ts";
+import { seedReadyVideo, videoMetadata } from "./helpers.ts";
 
 const SCREENSHOTS = new URL("../docs/screenshots/", import.meta.url).pathname;
 
@@ -14,29 +13,15 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     await using server = await startTestServer();
-    const bytes = await Deno.readFile(await makeWebm(10, 800));
-    const rec = await createRecording(server.url, {
-      title: "Onboarding walkthrough",
-      mimeType: "video/webm",
-    });
-    const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
-    const chunks = splitEvenly(bytes, 4);
-    await sendChunks(client, chunks);
-    assert.equal((await client.finish(chunks.length - 1, 10_000)).type, "done");
-    await waitForStatus(server.url, rec.id, "ready");
+    const videoId = await seedReadyVideo(server.url, "Onboarding walkthrough");
 
     const browser = await launchBrowser();
     try {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } }))
         .newPage();
-      await page.goto(`${server.url}/v/${rec.id}`);
+      await page.goto(`${server.url}/v/${videoId}`);
       const player = page.getByTestId("player");
-      await player.evaluate((v: HTMLVideoElement) =>
-        new Promise<void>((resolve) => {
-          if (v.readyState >= 1) return resolve();
-          v.addEventListener("loadedmetadata", () => resolve(), { once: true });
-        })
-      );
+      await videoMetadata(page);
       await player.evaluate((v: HTMLVideoElement) => (v.currentTime = 3));
       await waitFor(() => player.evaluate((v: HTMLVideoElement) => !v.seeking), 5000, "the seek");
       await page.locator("body").press("c");
@@ -82,7 +67,7 @@ Deno.test({
       await page.screenshot({ path: join(SCREENSHOTS, "library.png") });
       // Narrow screens too: no page scrolls sideways at 390 px.
       await page.setViewportSize({ width: 390, height: 844 });
-      for (const path of ["/", "/record", `/v/${rec.id}`]) {
+      for (const path of ["/", "/record", `/v/${videoId}`]) {
         await page.goto(server.url + path);
         const overflow = await page.evaluate(() =>
           document.documentElement.scrollWidth > innerWidth
