@@ -8,15 +8,7 @@ import type { AnnotationEntry } from "./collab/entry.ts";
 import { FROM_SERVER, type Room } from "./collab/room.ts";
 
 /** An annotation as the API and the collaboration document carry it. */
-export interface Annotation {
-  id: string;
-  timestamp: number;
-  content: string;
-  type: string;
-  author: string | null;
-  createdAt: string;
-  data: unknown;
-}
+export type Annotation = AnnotationEntry & { data: unknown };
 
 interface AnnotationRow {
   uid: string;

@@ -1,5 +1,6 @@
 /** The player's calls to the API, and the shapes it gets back. */
 import { storageKeys } from "../../lib/format.ts";
+import type { AnnotationEntry } from "../../lib/collab/entry.ts";
 
 /** A video as `GET /api/videos/{id}` answers it. */
 export interface VideoView {
@@ -16,14 +17,7 @@ export interface VideoView {
 }
 
 /** An annotation as the API answers it. */
-export interface AnnotationView {
-  id: string;
-  timestamp: number;
-  content: string;
-  type: string;
-  author: string | null;
-  createdAt: string;
-}
+export type AnnotationView = AnnotationEntry;
 
 async function json<T>(res: Response): Promise<T> {
   const body = await res.json().catch(() => null);
