@@ -13,12 +13,11 @@
 import { join } from "node:path";
 import process from "node:process";
 import postgres from "postgres";
-import * as Y from "yjs";
-import { WebsocketProvider } from "y-websocket";
+import type * as Y from "yjs";
 import { createRecording } from "../lib/ingest/client.ts";
 import { createTestDatabase } from "../test_support/db.ts";
 import { ChildServer } from "../test_support/server.ts";
-import { entry, type YClient } from "../test_support/yclient.ts";
+import { connectYClient, entry, type YClient } from "../test_support/yclient.ts";
 import {
   busyShare,
   mib,
@@ -28,7 +27,7 @@ import {
   RssSampler,
   S3Process,
 } from "./proc.ts";
-import { type Table, textTable, writeMarkdown } from "./report.ts";
+import { report, reportStderr, type Table } from "./report.ts";
 import { medianRun, percentile, sleep, withTimeout } from "./util.ts";
 
 const MiB = 1024 * 1024;
@@ -156,50 +155,6 @@ export interface CollabResults {
 /** Viewers connected so far, for their names. */
 let viewers = 0;
 
-/**
- * Connects a stock y-websocket client and waits for its first sync. Unlike `connectYClient`, the
- * cross-tab BroadcastChannel is off: lib0 delivers a channel's messages synchronously to every
- * subscriber in the same process, so clients of one room in this process would receive each
- * other's updates without the server, and the latency measured would be that of a function call.
- */
-async function connectClient(baseUrl: string, videoId: string): Promise<YClient> {
-  const doc = new Y.Doc();
-  const wsBase = baseUrl.replace(/^http/, "ws") + "/api/collab";
-  const provider = new WebsocketProvider(wsBase, videoId, doc, {
-    WebSocketPolyfill: WebSocket,
-    disableBc: true,
-  });
-  // As the player does on mount. Without it the state stays the initial `{}` at clock 0, which
-  // y-protocols peers never apply: the client would be invisible until its first renewal (15 s).
-  provider.awareness.setLocalStateField("user", { name: `viewer ${++viewers}`, color: "#2563eb" });
-  const client: YClient = {
-    doc,
-    provider,
-    annotations: doc.getMap("annotations"),
-    destroy() {
-      provider.awareness.destroy();
-      provider.destroy();
-      doc.destroy();
-    },
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error("no sync within 10 s")), 10_000);
-      provider.on("sync", (synced: boolean) => {
-        if (synced) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-    });
-  } catch (err) {
-    // The provider's timers would keep retrying, and this process alive.
-    client.destroy();
-    throw err;
-  }
-  return client;
-}
-
 /** Every client this benchmark opened that is still open, so none outlives a failure. */
 class Clients {
   readonly #open = new Set<YClient>();
@@ -211,7 +166,7 @@ class Clients {
     const worker = async () => {
       while (next < videoIds.length) {
         const i = next++;
-        const client = await connectClient(baseUrl, videoIds[i]);
+        const client = await connectYClient(baseUrl, videoIds[i], `viewer ${++viewers}`);
         this.#open.add(client);
         out[i] = client;
       }
@@ -1051,38 +1006,14 @@ export async function runCollabBench(opts: { quick?: boolean } = {}): Promise<Co
 
   results.totalMs = performance.now() - started;
   const ts = tables(results, plan);
-  console.log();
-  for (const t of ts) console.log(textTable(t) + "\n");
-  const allNotes = notes(plan);
-  for (const n of allNotes) console.log(`- ${n}`);
-  console.log(`\ntotal time: ${(results.totalMs / 1000).toFixed(0)} s`);
+  await report(
+    "collab",
+    "Collaboration benchmark",
+    ts,
+    notes(plan),
+    results.totalMs,
+    opts.quick ?? false,
+  );
   await reportStderr(bench.appStderr);
-
-  if (!opts.quick) {
-    const out = new URL("./results/collab.md", import.meta.url);
-    await writeMarkdown(out, "Collaboration benchmark", ts, allNotes, results.totalMs);
-    console.log(`written: ${out.pathname}`);
-  }
   return results;
-}
-
-/**
- * Summarises what the app wrote to stderr, which the tables do not show: each distinct first line
- * (ids blanked, stack traces left out) with how often it came.
- */
-async function reportStderr(path: string): Promise<void> {
-  const text = await Deno.readTextFile(path).catch(() => "");
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length === 0) return;
-  const heads = new Map<string, number>();
-  for (const l of lines) {
-    if (/^\s/.test(l) || l === "}") continue;
-    const head = l.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
-      .slice(0, 160);
-    heads.set(head, (heads.get(head) ?? 0) + 1);
-  }
-  console.log(`app stderr: ${lines.length} line(s); distinct messages:`);
-  for (const [head, n] of [...heads].sort((a, b) => b[1] - a[1]).slice(0, 8)) {
-    console.log(`  ${String(n).padStart(5)} × ${head}`);
-  }
 }

@@ -19,7 +19,7 @@ import {
 import { type CompletedPart, type S3Endpoint, Storage } from "../lib/storage/s3.ts";
 import { createTestDatabase } from "../test_support/db.ts";
 import { busyShare, mib, readCpuSeconds, readMachineCpu, RssSampler, S3Process } from "./proc.ts";
-import { type Table, textTable, writeMarkdown } from "./report.ts";
+import { report, reportStderr, type Table } from "./report.ts";
 import { ChildServer } from "../test_support/server.ts";
 import { medianRun, percentile, sleep, withTimeout } from "./util.ts";
 
@@ -720,26 +720,7 @@ export async function runIngestBench(opts: { quick?: boolean } = {}): Promise<In
 
   results.totalMs = performance.now() - started;
   const ts = tables(results);
-  console.log();
-  for (const t of ts) console.log(textTable(t) + "\n");
-  const allNotes = notes(plan);
-  for (const n of allNotes) console.log(`- ${n}`);
-  console.log(`\ntotal time: ${(results.totalMs / 1000).toFixed(0)} s`);
+  await report("ingest", "Ingest benchmark", ts, notes(plan), results.totalMs, opts.quick ?? false);
   await reportStderr(bench.appStderr);
-
-  if (!opts.quick) {
-    const out = new URL("./results/ingest.md", import.meta.url);
-    await writeMarkdown(out, "Ingest benchmark", ts, allNotes, results.totalMs);
-    console.log(`written: ${out.pathname}`);
-  }
   return results;
-}
-
-/** Summarises what the app wrote to stderr, which the tables do not show. */
-async function reportStderr(path: string): Promise<void> {
-  const text = await Deno.readTextFile(path).catch(() => "");
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length === 0) return;
-  console.log(`app stderr: ${lines.length} line(s); first ones:`);
-  for (const l of lines.slice(0, 5)) console.log(`  ${l.slice(0, 200)}`);
 }

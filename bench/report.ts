@@ -100,3 +100,46 @@ export async function updateReadme(name: string, markdown: string): Promise<void
   );
   await formatMarkdown(README);
 }
+
+/**
+ * Prints a benchmark's tables and notes and, unless it was a quick run (whose figures mean
+ * nothing), writes them to `bench/results/NAME.md` and the README.
+ */
+export async function report(
+  name: string,
+  title: string,
+  tables: Table[],
+  notes: string[],
+  totalMs: number,
+  quick: boolean,
+): Promise<void> {
+  console.log();
+  for (const t of tables) console.log(textTable(t) + "\n");
+  for (const n of notes) console.log(`- ${n}`);
+  console.log(`\ntotal time: ${(totalMs / 1000).toFixed(0)} s`);
+  if (quick) return;
+  const out = new URL(`./results/${name}.md`, import.meta.url);
+  await writeMarkdown(out, title, tables, notes, totalMs);
+  console.log(`written: ${out.pathname}`);
+}
+
+/**
+ * Summarises what the app wrote to stderr, which the tables do not show: each distinct first line
+ * (ids blanked, stack traces left out) with how often it came.
+ */
+export async function reportStderr(path: string): Promise<void> {
+  const text = await Deno.readTextFile(path).catch(() => "");
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length === 0) return;
+  const heads = new Map<string, number>();
+  for (const l of lines) {
+    if (/^\s/.test(l) || l === "}") continue;
+    const head = l.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
+      .slice(0, 160);
+    heads.set(head, (heads.get(head) ?? 0) + 1);
+  }
+  console.log(`app stderr: ${lines.length} line(s); distinct messages:`);
+  for (const [head, n] of [...heads].sort((a, b) => b[1] - a[1]).slice(0, 8)) {
+    console.log(`  ${String(n).padStart(5)} × ${head}`);
+  }
+}
