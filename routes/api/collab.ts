@@ -4,10 +4,10 @@
  * A client sending faster than the room takes is slowed down, and closed (4429) if it persists.
  */
 import { Hono } from "hono";
-import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
 import type { AppContext } from "../../lib/context.ts";
 import { isUuid } from "../../lib/http.ts";
+import { socketRoute } from "../../lib/websocket.ts";
 import { InvalidMessage, type Peer, type Room } from "../../lib/collab/room.ts";
 
 /** Messages a client may send per second, sustained, and in a burst. */
@@ -96,23 +96,7 @@ export function collabRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get(
     "/:videoId",
-    upgradeWebSocket((c) => {
-      const videoId = c.req.param("videoId") ?? "";
-      let socket: CollabSocket | null = null;
-      return {
-        onOpen(_evt, ws) {
-          (ws.raw as WebSocket).binaryType = "arraybuffer";
-          socket = new CollabSocket(app, videoId, ws);
-        },
-        onMessage(evt, ws) {
-          socket ??= new CollabSocket(app, videoId, ws);
-          socket.receive(evt.data);
-        },
-        onClose() {
-          socket?.detach();
-        },
-      };
-    }),
+    ...socketRoute((c, ws) => new CollabSocket(app, c.req.param("videoId") ?? "", ws)),
   );
   return routes;
 }

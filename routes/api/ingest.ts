@@ -4,11 +4,11 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { upgradeWebSocket } from "hono/deno";
 import { bodyLimit } from "hono/body-limit";
 import type { WSContext } from "hono/ws";
 import type { AppContext } from "../../lib/context.ts";
-import { bearerToken, errorBody, isUuid, readJson } from "../../lib/http.ts";
+import { bearerToken, isUuid, readJson } from "../../lib/http.ts";
+import { socketRoute } from "../../lib/websocket.ts";
 import { CloseCode, IngestError, ingestErrors } from "../../lib/ingest/errors.ts";
 import { finishBodySchema, parseChunkFrame, parseTextMessage } from "../../lib/ingest/protocol.ts";
 import type { IngestSession } from "../../lib/ingest/session.ts";
@@ -147,33 +147,7 @@ export function ingestRoutes(app: AppContext): Hono {
 
   routes.get(
     "/:id/ingest",
-    async (c, next) => {
-      // A request that asks for an upgrade without the handshake headers gets a 400, not a 500.
-      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-        return c.json(errorBody("upgrade_required", "connect with a WebSocket"), 426);
-      }
-      if (!c.req.header("sec-websocket-key")) {
-        return c.json(errorBody("bad_request", "the WebSocket handshake is incomplete"), 400);
-      }
-      return await next();
-    },
-    upgradeWebSocket((c) => {
-      const id = c.req.param("id") ?? "";
-      let socket: IngestSocket | null = null;
-      return {
-        onOpen(_evt, ws) {
-          (ws.raw as WebSocket).binaryType = "arraybuffer";
-          socket = new IngestSocket(app, id, ws);
-        },
-        onMessage(evt, ws) {
-          socket ??= new IngestSocket(app, id, ws);
-          socket.receive(evt.data as string | ArrayBuffer);
-        },
-        onClose() {
-          socket?.detach();
-        },
-      };
-    }),
+    ...socketRoute((c, ws) => new IngestSocket(app, c.req.param("id") ?? "", ws)),
   );
 
   routes.put(

@@ -102,6 +102,7 @@ Deno.test("malformed query, path, range and handshake get a 4xx, never a 500", a
     ["/media/videos/x?exp=99999999999&sig=abc", { headers: { range: "bytes=9-1" } }, 403],
     [`/api/videos/${rec.id}/ingest`, { headers: { upgrade: "websocket" } }, 400],
     [`/api/videos/${rec.id}/ingest`, {}, 426],
+    [`/api/collab/${rec.id}`, { headers: { upgrade: "websocket" } }, 400],
     [`/api/videos/${rec.id}/chunks/-1`, { method: "PUT", body: "x" }, 400],
     [`/api/videos/${rec.id}/chunks/99999999999`, { method: "PUT", body: "x" }, 400],
     ["/api/videos", { method: "POST", body: "x".repeat(100_000) }, 413],

@@ -1,0 +1,47 @@
+/** A WebSocket route's plumbing, shared by the ingest and collaboration sockets. */
+import type { Context, MiddlewareHandler } from "hono";
+import { upgradeWebSocket } from "hono/deno";
+import type { WSContext } from "hono/ws";
+import { errorBody } from "./http.ts";
+
+/** One connection's handler: gets every message in order, and is told when the socket goes. */
+export interface SocketHandler {
+  receive(data: string | ArrayBuffer): void;
+  detach(): void;
+}
+
+/**
+ * The handlers of a WebSocket route whose binary messages arrive as ArrayBuffers: a check that
+ * the request is a complete WebSocket handshake (a 426 or 400 JSON answer otherwise, where Deno
+ * would throw), then the upgrade, with one handler per connection made by `open`.
+ */
+export function socketRoute(
+  open: (c: Context, ws: WSContext) => SocketHandler,
+): [MiddlewareHandler, MiddlewareHandler] {
+  const handshake: MiddlewareHandler = async (c, next) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      return c.json(errorBody("upgrade_required", "connect with a WebSocket"), 426);
+    }
+    if (!c.req.header("sec-websocket-key")) {
+      return c.json(errorBody("bad_request", "the WebSocket handshake is incomplete"), 400);
+    }
+    return await next();
+  };
+  const upgrade = upgradeWebSocket((c) => {
+    let handler: SocketHandler | null = null;
+    return {
+      onOpen(_evt, ws) {
+        (ws.raw as WebSocket).binaryType = "arraybuffer";
+        handler ??= open(c, ws);
+      },
+      onMessage(evt, ws) {
+        handler ??= open(c, ws);
+        handler.receive(evt.data as string | ArrayBuffer);
+      },
+      onClose() {
+        handler?.detach();
+      },
+    };
+  });
+  return [handshake, upgrade];
+}
