@@ -150,8 +150,3 @@ export class ChildServer {
     await this.#stderrDone;
   }
 }
-
-/** A data directory path inside `dir`. */
-export function dataDirIn(dir: string): string {
-  return join(dir, "data");
-}

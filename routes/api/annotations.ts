@@ -5,10 +5,8 @@ import type { AppContext } from "../../lib/context.ts";
 import { ApiError, bearerToken, isUuid, readJson, videoIdParam } from "../../lib/http.ts";
 import { addAnnotation, deleteAnnotation, listAnnotations } from "../../lib/annotations.ts";
 import { getVideo } from "../../lib/videos.ts";
+import { MAX_CONTENT } from "../../lib/collab/entry.ts";
 import { tokenMatches } from "../../lib/tokens.ts";
-
-/** Largest comment, in characters. */
-export const MAX_CONTENT = 5000;
 
 const createSchema = z.object({
   timestamp: z.number().finite().min(0).max(1e7),
