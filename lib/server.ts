@@ -2,7 +2,7 @@
 import type { Config } from "./config.ts";
 import { openServices, type Services } from "./services.ts";
 import { createApp } from "../app.ts";
-import { videoJobRunner } from "../workers/jobs.ts";
+import { type VideoJobOptions, videoJobRunner } from "../workers/jobs.ts";
 import type { JobRunner } from "./jobs/runner.ts";
 
 /** A running server. */
@@ -19,7 +19,7 @@ export interface ServerOptions {
   /** Run the job runner in this process (what `deno task start` does). */
   jobs?: boolean;
   /** Job runner tuning, for tests. */
-  jobOptions?: { pollMs?: number; reapIntervalMs?: number };
+  jobOptions?: VideoJobOptions;
   hostname?: string;
   onListen?: (addr: Deno.NetAddr) => void;
 }
@@ -31,9 +31,13 @@ export async function startServer(
 ): Promise<RunningServer> {
   const services = await openServices(config);
   const app = createApp(services);
-  const jobs = opts.jobs === false
-    ? null
-    : videoJobRunner(config, services.db.sql, services.storage, opts.jobOptions);
+  const jobs = opts.jobs === false ? null : videoJobRunner(
+    config,
+    services.db.sql,
+    services.storage,
+    services.rooms,
+    opts.jobOptions,
+  );
   jobs?.start();
   const server = Deno.serve({
     port: config.port,

@@ -3,6 +3,7 @@ import type { Sql } from "./db/mod.ts";
 import type { Storage } from "./storage/s3.ts";
 import type { Playback } from "./storage/playback.ts";
 import { hashToken, newToken } from "./tokens.ts";
+import { isStepImageKey } from "./guide.ts";
 
 /** Video statuses, in the order a recording passes them. */
 export type VideoStatus =
@@ -12,6 +13,9 @@ export type VideoStatus =
   | "failed"
   | "cancelled"
   | "deleting";
+
+/** Where a video's guide is: queued, being made, made, or failed (null: not asked for). */
+export type DocStatus = "pending" | "running" | "done" | "failed";
 
 /** A video row, as the app reads it. */
 export interface VideoRow {
@@ -28,6 +32,9 @@ export interface VideoRow {
   processed_key: string | null;
   thumbnail_key: string | null;
   error: string | null;
+  doc_status: DocStatus | null;
+  doc_progress: number | null;
+  doc_error: string | null;
   recovered: boolean;
   upload_closed: boolean;
   finished_at: Date | null;
@@ -109,7 +116,10 @@ export async function deleteVideo(sql: Sql, storage: Storage, id: string): Promi
   if (video.upload_id && !video.upload_closed) {
     await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
   }
-  for (const key of videoKeys(video)) await storage.delete(key).catch(() => {});
+  const steps = await sql`SELECT data ->> 'imageKey' AS key FROM annotations
+    WHERE video_id = ${video.id} AND type = 'step'`;
+  const stepKeys = steps.map((s) => s.key).filter((k) => isStepImageKey(video.id, k));
+  for (const key of [...videoKeys(video), ...stepKeys]) await storage.delete(key).catch(() => {});
   await sql.begin(async (tx) => {
     await tx`DELETE FROM annotations WHERE video_id = ${video.id}`;
     await tx`DELETE FROM videos WHERE id = ${video.id}`;
@@ -134,6 +144,13 @@ export async function videoJson(
     sizeBytes: Number(video.size_bytes),
     recovered: video.recovered,
     error: video.status === "failed" ? video.error : null,
+    doc: {
+      status: video.doc_status,
+      progress: video.doc_progress,
+      error: video.doc_status === "failed" || video.doc_status === "pending"
+        ? video.doc_error
+        : null,
+    },
     createdAt: video.created_at.toISOString(),
     finishedAt: video.finished_at?.toISOString() ?? null,
     url: `/v/${video.id}`,

@@ -2,25 +2,52 @@
 import type { Config } from "../lib/config.ts";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
-import { JobRunner } from "../lib/jobs/runner.ts";
+import type { Rooms } from "../lib/collab/rooms.ts";
+import { type JobHandler, JobRunner } from "../lib/jobs/runner.ts";
 import { markVideoFailed, remuxVideo } from "./remux.ts";
+import { autodocVideo, markDocFailed } from "./autodoc.ts";
 import { reap } from "./reaper.ts";
+
+/** The job kinds, in the order a recording goes through them. */
+export const JOB_KINDS = ["remux", "autodoc"] as const;
+
+/** Tuning of {@link videoJobRunner}. */
+export interface VideoJobOptions {
+  concurrency?: number;
+  pollMs?: number;
+  reapIntervalMs?: number;
+  /** Seconds a claimed job stays leased without a heartbeat (a dead worker's job waits this long). */
+  leaseS?: number;
+  /** Run only these kinds (a machine dedicated to OCR, say); all by default. */
+  kinds?: readonly string[];
+}
 
 /** Builds the runner; call `start()` on it. */
 export function videoJobRunner(
   config: Config,
   sql: Sql,
   storage: Storage,
-  opts: { concurrency?: number; pollMs?: number; reapIntervalMs?: number } = {},
+  rooms: Rooms,
+  opts: VideoJobOptions = {},
 ): JobRunner {
-  const deps = { sql, storage, tools: config };
+  const tools = config;
+  const all: Record<string, JobHandler> = {
+    remux: (job) => remuxVideo({ sql, storage, tools }, job),
+    autodoc: async (job) => {
+      await autodocVideo({ sql, storage, rooms, tools, ocrWorkers: config.autodocOcrWorkers }, job);
+    },
+  };
+  const kinds = opts.kinds ?? JOB_KINDS;
   return new JobRunner({
     sql,
     concurrency: opts.concurrency ?? 2,
     pollMs: opts.pollMs ?? 500,
-    handlers: { remux: (job) => remuxVideo(deps, job) },
+    leaseS: opts.leaseS ?? 60,
+    handlers: Object.fromEntries(Object.entries(all).filter(([kind]) => kinds.includes(kind))),
     onGiveUp: async (job, error) => {
-      if (job.videoId) await markVideoFailed(sql, job.videoId, error);
+      if (!job.videoId) return;
+      if (job.kind === "autodoc") return await markDocFailed(sql, job.videoId, error);
+      await markVideoFailed(sql, job.videoId, error);
     },
     periodic: [{
       name: "reaper",

@@ -2,7 +2,8 @@
 import { checkTools, ConfigError, loadConfig } from "../lib/config.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { Storage } from "../lib/storage/s3.ts";
-import { videoJobRunner } from "./jobs.ts";
+import { Rooms } from "../lib/collab/rooms.ts";
+import { JOB_KINDS, videoJobRunner } from "./jobs.ts";
 
 if (import.meta.main) {
   try {
@@ -16,11 +17,21 @@ if (import.meta.main) {
     const db = await openDatabase(config);
     const storage = new Storage(config.s3);
     const concurrency = Number(Deno.env.get("WORKER_CONCURRENCY") ?? 2) || 2;
-    const runner = videoJobRunner(config, db.sql, storage, { concurrency });
+    const leaseS = Number(Deno.env.get("JOB_LEASE_S") ?? 60) || 60;
+    const kinds = workerKinds(Deno.env.get("WORKER_JOBS"));
+    // Auto-doc writes steps through the videos' documents; the app's processes pick them up.
+    const rooms = new Rooms(db.sql);
+    rooms.start();
+    const runner = videoJobRunner(config, db.sql, storage, rooms, { concurrency, leaseS, kinds });
     runner.start();
-    console.log(`VideoFlow worker ${runner.workerId} running ${concurrency} job loops`);
+    console.log(
+      `VideoFlow worker ${runner.workerId} running ${concurrency} job loops for ${
+        kinds.join(", ")
+      }`,
+    );
     const stop = async () => {
       await runner.stop();
+      await rooms.close();
       await db.close();
       Deno.exit(0);
     };
@@ -33,4 +44,17 @@ if (import.meta.main) {
     }
     throw err;
   }
+}
+
+/** The job kinds named in `WORKER_JOBS` (comma-separated), all when unset. */
+function workerKinds(raw: string | undefined): readonly string[] {
+  if (!raw?.trim()) return JOB_KINDS;
+  const kinds = raw.split(",").map((k) => k.trim()).filter(Boolean);
+  const unknown = kinds.filter((k) => !(JOB_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `WORKER_JOBS=${raw} names unknown jobs (${unknown.join(", ")}): use ${JOB_KINDS.join(", ")}`,
+    );
+  }
+  return kinds;
 }

@@ -14,7 +14,7 @@ import {
   type Tools,
 } from "../lib/ffmpeg.ts";
 import { PermanentJobError } from "../lib/jobs/runner.ts";
-import type { Job } from "../lib/jobs/queue.ts";
+import { enqueueJob, type Job } from "../lib/jobs/queue.ts";
 
 /** What the remux job needs. */
 export interface RemuxDeps {
@@ -60,9 +60,15 @@ export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
     const thumbKey = `videos/${video.id}/thumb.jpg`;
     await storage.putFile(processedKey, output, ext === "mp4" ? "video/mp4" : "video/webm");
     await storage.putFile(thumbKey, thumb, "image/jpeg");
-    const updated = await sql`UPDATE videos SET status = 'ready', duration = ${duration},
-      processed_key = ${processedKey}, thumbnail_key = ${thumbKey}, error = NULL, updated_at = NOW()
-      WHERE id = ${video.id} AND status = 'processing' RETURNING id`;
+    // Ready, and the guide queued behind it in the same transaction.
+    const updated = await sql.begin(async (tx) => {
+      const rows = await tx`UPDATE videos SET status = 'ready', duration = ${duration},
+        processed_key = ${processedKey}, thumbnail_key = ${thumbKey}, error = NULL,
+        doc_status = 'pending', doc_progress = 0, doc_error = NULL, updated_at = NOW()
+        WHERE id = ${video.id} AND status = 'processing' RETURNING id`;
+      if (rows.length > 0) await enqueueJob(tx, "autodoc", video.id);
+      return rows;
+    });
     if (updated.length === 0) {
       // Deleted while it was being processed: leave nothing behind.
       await storage.delete(processedKey).catch(() => {});
@@ -98,8 +104,12 @@ async function makeThumbnail(tools: Tools, video: string, out: string, duration:
   if (!made && at > 0) await ffmpeg(tools, args(0));
 }
 
-/** Records on the video that its processing failed for good; the raw upload stays playable. */
+/**
+ * Records on the video that its processing failed for good; the raw upload stays playable. No
+ * guide can be made either, for the same reason.
+ */
 export async function markVideoFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
-  await sql`UPDATE videos SET status = 'failed', error = ${reason}, updated_at = NOW()
+  await sql`UPDATE videos SET status = 'failed', error = ${reason}, doc_status = 'failed',
+    doc_error = ${reason}, updated_at = NOW()
     WHERE id = ${videoId} AND status = 'processing'`;
 }

@@ -34,7 +34,8 @@ export function requestOrigin(app: AppContext, c: Context): string {
   return app.config.publicUrl ?? new URL(c.req.url).origin;
 }
 
-async function loadVideo(app: AppContext, c: Context): Promise<VideoRow> {
+/** The video of the `:id` parameter; 404 when there is none to show. */
+export async function loadVideo(app: AppContext, c: Context): Promise<VideoRow> {
   const video = await getVideo(app.db.sql, videoIdParam(c));
   if (!video || video.status === "cancelled" || video.status === "deleting") {
     throw new ApiError(404, "not_found", "no such video");
@@ -49,7 +50,7 @@ function intQuery(raw: string | undefined, fallback: number, min: number, max: n
 }
 
 /** Until accounts exist, the upload token is what lets a person change their video. */
-function requireOwner(c: Context, video: VideoRow): void {
+export function requireOwner(c: Context, video: VideoRow): void {
   const token = bearerToken(c);
   if (!token) throw new ApiError(401, "unauthorized", "send the upload token as a Bearer token");
   if (!tokenMatches(token, video.upload_token_hash)) {

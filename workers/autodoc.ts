@@ -1,0 +1,153 @@
+/**
+ * Job `autodoc`: turns a recording into a guide. One ffmpeg pass samples small gray frames (to
+ * find the screens that hold still) and full-size JPEGs (kept only for the frames chosen); the
+ * chosen frames are read by a pool of tesseract workers; the steps, with their screenshots in S3,
+ * replace the video's previous steps through its live document. Progress is on the video row.
+ */
+import type { Sql } from "../lib/db/mod.ts";
+import type { Storage } from "../lib/storage/s3.ts";
+import type { Rooms } from "../lib/collab/rooms.ts";
+import { probeDuration, ToolMissingError, type Tools } from "../lib/ffmpeg.ts";
+import { PermanentJobError } from "../lib/jobs/runner.ts";
+import type { Job } from "../lib/jobs/queue.ts";
+import { framePath, sampleFrames } from "../lib/autodoc/frames.ts";
+import { type Segment, SegmentFinder } from "../lib/autodoc/segments.ts";
+import { OcrPool } from "../lib/autodoc/ocr.ts";
+import { type DraftStep, mergeSteps, pageText } from "../lib/autodoc/page.ts";
+import { type NewStep, replaceSteps, stepImageKey, stepUid } from "../lib/guide.ts";
+import { join } from "node:path";
+
+/** What the auto-doc job needs. */
+export interface AutodocDeps {
+  sql: Sql;
+  storage: Storage;
+  rooms: Rooms;
+  tools: Tools;
+  ocrWorkers: number;
+}
+
+/** Figures of one run, for the benchmark and the logs. */
+export interface AutodocStats {
+  frames: number;
+  segments: number;
+  steps: number;
+  decodeS: number;
+  ocrS: number;
+  totalS: number;
+}
+
+/** Share of the progress bar given to decoding; OCR takes the rest up to 95 %. */
+const DECODE_SHARE = 40;
+
+/** Runs the job for one video. */
+export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<AutodocStats | null> {
+  const { sql, storage, tools } = deps;
+  const [video] = await sql`
+    SELECT id, status, s3_key, processed_key, duration FROM videos WHERE id = ${job.videoId}`;
+  if (!video || !["ready", "failed"].includes(video.status)) return null;
+  await setProgress(sql, video.id, 0);
+  const dir = await Deno.makeTempDir({ prefix: "videoflow-autodoc-" });
+  const started = performance.now();
+  let pool: OcrPool | null = null;
+  try {
+    const input = join(dir, "video");
+    const framesDir = join(dir, "frames");
+    await Deno.mkdir(framesDir);
+    await storage.download(video.processed_key ?? video.s3_key, input);
+    const duration = video.duration ?? await probeDuration(tools, input) ?? 0;
+
+    // 1. Find the screens that hold still for a second or more.
+    const finder = new SegmentFinder();
+    const segments: Segment[] = [];
+    let lastReport = performance.now();
+    const frames = await sampleFrames(tools, input, framesDir, async (f) => {
+      const closed = finder.push(f.gray, f.time, f.index);
+      if (closed) segments.push(closed);
+      // The previous frame is kept only when it is the last of a screen just closed.
+      else if (f.index > 0) await Deno.remove(framePath(framesDir, f.index - 1)).catch(() => {});
+      if (performance.now() - lastReport > 1000 && duration > 0) {
+        lastReport = performance.now();
+        await setProgress(
+          sql,
+          video.id,
+          Math.min(DECODE_SHARE, (f.time / duration) * DECODE_SHARE),
+        );
+      }
+    });
+    const last = finder.finish();
+    if (last) segments.push(last);
+    const decodeS = (performance.now() - started) / 1000;
+
+    // 2. Read each screen.
+    const ocrStarted = performance.now();
+    const drafts: DraftStep[] = [];
+    if (segments.length > 0) {
+      pool = await OcrPool.start(Math.min(deps.ocrWorkers, segments.length));
+      let done = 0;
+      const pages = await Promise.all(segments.map(async (s) => {
+        const page = await pool!.read(framePath(framesDir, s.frame));
+        done++;
+        await setProgress(
+          sql,
+          video.id,
+          DECODE_SHARE + (done / segments.length) * (95 - DECODE_SHARE),
+        );
+        return page;
+      }));
+      segments.forEach((s, i) =>
+        drafts.push({ ...pageText(pages[i]), timestamp: s.start, frame: s.frame })
+      );
+    }
+    const ocrS = (performance.now() - ocrStarted) / 1000;
+    const merged = mergeSteps(drafts);
+
+    // 3. Store the screenshots, then swap the steps in one document transaction.
+    const steps: NewStep[] = [];
+    for (const [i, d] of merged.entries()) {
+      const key = stepImageKey(video.id, stepUid(video.id, i + 1));
+      await storage.putFile(key, framePath(framesDir, d.frame), "image/jpeg");
+      steps.push({
+        timestamp: d.timestamp,
+        title: d.title,
+        text: d.text,
+        imageKey: key,
+        confidence: d.confidence,
+      });
+    }
+    const room = await deps.rooms.open(video.id);
+    if (!room) return null; // deleted meanwhile; its objects go with it
+    await room.pullLog();
+    const unused = await replaceSteps(room, steps);
+    for (const key of unused) await storage.delete(key).catch(() => {});
+    await sql`UPDATE videos SET doc_status = 'done', doc_progress = 100, doc_error = NULL,
+      updated_at = NOW() WHERE id = ${video.id}`;
+    return {
+      frames,
+      segments: segments.length,
+      steps: steps.length,
+      decodeS,
+      ocrS,
+      totalS: (performance.now() - started) / 1000,
+    };
+  } catch (err) {
+    if (err instanceof ToolMissingError) throw new PermanentJobError(err.message);
+    const message = err instanceof Error ? err.message : String(err);
+    await sql`UPDATE videos SET doc_status = 'pending', doc_error = ${`retrying after: ${message}`}
+      WHERE id = ${video.id}`.catch(() => {});
+    throw err;
+  } finally {
+    await pool?.close().catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function setProgress(sql: Sql, videoId: string, percent: number): Promise<void> {
+  await sql`UPDATE videos SET doc_status = 'running', doc_progress = ${Math.floor(percent)},
+    doc_error = NULL WHERE id = ${videoId}`;
+}
+
+/** Records that a video's guide could not be made, with the reason users see. */
+export async function markDocFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
+  await sql`UPDATE videos SET doc_status = 'failed', doc_error = ${reason}, updated_at = NOW()
+    WHERE id = ${videoId}`;
+}
