@@ -1,9 +1,8 @@
 /** What the browser tests share: a page with a spy on MediaRecorder's chunks, and recording. */
 import type { Browser, Page } from "playwright-core";
 import type { Sql } from "../lib/db/mod.ts";
-import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
-import { makeWebm, splitEvenly } from "../test_support/media.ts";
-import { waitForStatus } from "../test_support/helpers.ts";
+import { makeWebm } from "../test_support/media.ts";
+import { uploadRecording, waitForStatus } from "../test_support/helpers.ts";
 
 /**
  * Runs in the page before its scripts: keeps every chunk MediaRecorder emits (in memory, and their
@@ -71,13 +70,11 @@ export async function storedChunks(
 
 /** Streams a 10-second recording made by ffmpeg to the server and waits until it is ready. */
 export async function seedReadyVideo(baseUrl: string, title: string): Promise<string> {
-  const bytes = await Deno.readFile(await makeWebm(10, 800));
-  const rec = await createRecording(baseUrl, { title, mimeType: "video/webm" });
-  const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
-  const chunks = splitEvenly(bytes, 4);
-  await sendChunks(client, chunks);
-  const done = await client.finish(chunks.length - 1, 10_000);
-  if (done.type !== "done") throw new Error(`finish failed: ${JSON.stringify(done)}`);
+  const rec = await uploadRecording(baseUrl, await makeWebm(10, 800), {
+    title,
+    mimeType: "video/webm",
+    chunks: 4,
+  });
   await waitForStatus(baseUrl, rec.id, "ready");
   return rec.id;
 }

@@ -1,5 +1,7 @@
 /** Small helpers shared by the tests. */
 import type { Storage } from "../lib/storage/s3.ts";
+import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
+import { splitEvenly } from "./media.ts";
 
 /** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
 export async function waitFor<T>(
@@ -47,4 +49,42 @@ export async function readObject(storage: Storage, key: string): Promise<Uint8Ar
 /** The key of a recording's original upload. */
 export function originalKey(id: string, ext = "webm"): string {
   return `videos/${id}/original.${ext}`;
+}
+
+/**
+ * Streams a recording file through the ingest protocol in 3-second-like chunks, as the recorder
+ * does, and finishes it. Returns the video's id and upload token.
+ */
+export async function uploadRecording(
+  baseUrl: string,
+  path: string,
+  opts: { title?: string; mimeType?: string; chunks?: number } = {},
+): Promise<{ id: string; uploadToken: string }> {
+  const bytes = await Deno.readFile(path);
+  const rec = await createRecording(baseUrl, {
+    title: opts.title,
+    mimeType: opts.mimeType ?? "video/webm;codecs=vp8,opus",
+  });
+  const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+  const chunks = splitEvenly(bytes, opts.chunks ?? 6);
+  await sendChunks(client, chunks);
+  const done = await client.finish(chunks.length - 1, 10_000);
+  if (done.type !== "done") throw new Error(`finish failed: ${JSON.stringify(done)}`);
+  return { id: rec.id, uploadToken: rec.uploadToken };
+}
+
+/** Waits until a video's guide reaches `status` ("done", "failed"…); returns the video JSON. */
+export function waitForDoc(baseUrl: string, id: string, status: string, timeoutMs = 120_000) {
+  return waitFor(
+    async () => {
+      const v = await getVideoJson(baseUrl, id);
+      const doc = v.doc as { status: string; error: string | null };
+      if (doc.status === "failed" && status !== "failed") {
+        throw new Error(`the guide of ${id} failed: ${doc.error}`);
+      }
+      return doc.status === status ? v : null;
+    },
+    timeoutMs,
+    `the guide of ${id} to be ${status}`,
+  );
 }

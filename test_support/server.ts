@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { type Config, loadConfig } from "../lib/config.ts";
 import { type RunningServer, startServer } from "../lib/server.ts";
+import type { VideoJobOptions } from "../workers/jobs.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
 /** An in-process server on a fresh database and a fresh data directory (embedded S3). */
@@ -16,7 +17,12 @@ export interface TestServer extends RunningServer {
 /** Starts a server on a random port; `env` overrides configuration variables. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { jobs?: boolean; reapIntervalMs?: number; database?: TestDatabase } = {},
+  opts: {
+    jobs?: boolean;
+    reapIntervalMs?: number;
+    database?: TestDatabase;
+    jobOptions?: VideoJobOptions;
+  } = {},
 ): Promise<TestServer> {
   // A database passed in belongs to the caller, who drops it; a new one is dropped here.
   const ownDatabase = !opts.database;
@@ -26,7 +32,7 @@ export async function startTestServer(
   const server = await startServer(config, {
     hostname: "127.0.0.1",
     jobs: opts.jobs,
-    jobOptions: { pollMs: 100, reapIntervalMs: opts.reapIntervalMs },
+    jobOptions: { pollMs: 100, reapIntervalMs: opts.reapIntervalMs, ...opts.jobOptions },
   });
   return {
     ...server,
