@@ -11,6 +11,7 @@ import { ingestRoutes } from "./routes/api/ingest.ts";
 import { annotationRoutes } from "./routes/api/annotations.ts";
 import { collabRoutes } from "./routes/api/collab.ts";
 import { docRoutes } from "./routes/api/doc.ts";
+import { searchRoutes } from "./routes/api/search.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { homeRoutes } from "./routes/home.tsx";
 import { playerRoutes } from "./routes/player.tsx";
@@ -39,6 +40,7 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/api/videos", videoRoutes(ctx));
   app.route("/api/videos", annotationRoutes(ctx));
   app.route("/api/videos", docRoutes(ctx));
+  app.route("/api/search", searchRoutes(ctx));
   app.route("/api/collab", collabRoutes(ctx));
   app.route("/media", mediaRoutes(ctx));
   app.route("/", staticRoutes());

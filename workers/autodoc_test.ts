@@ -20,7 +20,7 @@ for (const codec of ["vp8", "vp9"] as const) {
   Deno.test(`auto-doc makes one step per screen of a ${codec} recording, titled by its heading`, async () => {
     const rec = await makeSlideRecording(CONSOLE_SLIDES, { codec });
     await using server = await startTestServer();
-    const { id } = await uploadRecording(server.url, rec.path, {
+    const { id, uploadToken } = await uploadRecording(server.url, rec.path, {
       title: "Northwind setup",
       mimeType: `video/webm;codecs=${codec},opus`,
     });
@@ -53,5 +53,52 @@ for (const codec of ["vp8", "vp9"] as const) {
       })`,
     );
     assert.ok(recall >= 0.95, `recall ${recall}`);
+    if (codec === "vp8") await checkExportsAndSearch(server.url, id, uploadToken, rec.starts, doc);
   });
+}
+
+/** Markdown export, step images, a word only seen on screen, and a rerun. */
+async function checkExportsAndSearch(
+  base: string,
+  id: string,
+  owner: string,
+  starts: number[],
+  doc: DocJson,
+) {
+  const md = await (await fetch(`${base}/api/videos/${id}/doc.md`)).text();
+  assert.match(md, /^# Northwind setup$/m);
+  for (const s of doc.steps) assert.ok(md.includes(`## ${s.index}. ${s.title}`), s.title);
+  const links = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.equal(links.length, doc.steps.length);
+  for (const link of links) {
+    assert.match(link, new RegExp(`/api/videos/${id}/steps/\\d+\\.jpg$`));
+    const res = await fetch(link);
+    assert.equal(res.status, 200, link);
+    assert.ok(res.redirected, "the stable URL redirects to a signed one");
+    assert.equal(res.headers.get("content-type"), "image/jpeg");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xd8], "a JPEG");
+  }
+
+  // "Quarterly" was only ever on screen (slide 4), never in a title or comment.
+  const found = await (await fetch(`${base}/api/search?q=quarterly`)).json();
+  assert.equal(found.hits.length, 1);
+  const hit = found.hits[0];
+  assert.equal(hit.kind, "step");
+  assert.equal(hit.annotationId, doc.steps[3].id);
+  const t = Number(new URL(hit.url, base).searchParams.get("t"));
+  assert.ok(
+    t >= starts[3] && t < starts[4],
+    `the link seeks to ${t}, slide 4 shows ${starts[3]}–${starts[4]}`,
+  );
+
+  // Running it again replaces the steps: the same ids, no duplicates.
+  const rerun = await fetch(`${base}/api/videos/${id}/doc`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${owner}` },
+  });
+  assert.equal(rerun.status, 202);
+  await waitForDoc(base, id, "done");
+  const again: DocJson = await (await fetch(`${base}/api/videos/${id}/doc`)).json();
+  assert.deepEqual(again.steps.map((s) => s.id), doc.steps.map((s) => s.id));
 }
