@@ -1,7 +1,20 @@
 import assert from "node:assert/strict";
-import { startTestServer } from "../test_support/server.ts";
-import { CONSOLE_SLIDES, makeSlideRecording, slideText } from "../test_support/slides.ts";
-import { uploadRecording, waitForDoc } from "../test_support/helpers.ts";
+import { childEnv, startTestServer } from "../test_support/server.ts";
+import {
+  CONSOLE_SLIDES,
+  makeSlideRecording,
+  randomSlides,
+  slideText,
+} from "../test_support/slides.ts";
+import {
+  getVideoJson,
+  uploadRecording,
+  waitFor,
+  waitForDoc,
+  waitForStatus,
+} from "../test_support/helpers.ts";
+import { startEmbeddedS3 } from "../lib/storage/embedded.ts";
+import { videoJobRunner } from "./jobs.ts";
 import { wordRecall } from "../test_support/recall.ts";
 
 interface DocJson {
@@ -102,3 +115,120 @@ async function checkExportsAndSearch(
   const again: DocJson = await (await fetch(`${base}/api/videos/${id}/doc`)).json();
   assert.deepEqual(again.steps.map((s) => s.id), doc.steps.map((s) => s.id));
 }
+
+Deno.test("a worker killed during auto-doc: the job is taken again after its lease, no step doubles", async () => {
+  const rec = await makeSlideRecording(randomSlides(10), { secondsPerSlide: 3 });
+  const dir = await Deno.makeTempDir({ prefix: "videoflow-autodoc-kill-" });
+  const s3 = await startEmbeddedS3(`${dir}/s3`, "videoflow", ["*"]);
+  const s3Env = {
+    S3_ENDPOINT: s3.endpoint.endpoint,
+    S3_ACCESS_KEY_ID: s3.endpoint.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.endpoint.secretAccessKey,
+  };
+  const workers: Deno.ChildProcess[] = [];
+  try {
+    // The app remuxes; auto-doc runs only in worker processes, with a 2-second lease.
+    await using server = await startTestServer(s3Env, { jobOptions: { kinds: ["remux"] } });
+    const startWorker = () => {
+      const w = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
+        env: childEnv({
+          ...s3Env,
+          DATABASE_URL: server.database.url,
+          WORKER_JOBS: "autodoc",
+          JOB_LEASE_S: "2",
+        }),
+        clearEnv: true,
+        stdout: "null",
+        stderr: "inherit",
+      }).spawn();
+      workers.push(w);
+      return w;
+    };
+    const first = startWorker();
+    const { id, uploadToken } = await uploadRecording(server.url, rec.path);
+    await waitForDoc(server.url, id, "done");
+    const before: DocJson = await (await fetch(`${server.url}/api/videos/${id}/doc`)).json();
+    assert.equal(before.steps.length, 10);
+
+    // Run it again and kill the worker while it reads the screens.
+    const rerun = await fetch(`${server.url}/api/videos/${id}/doc`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${uploadToken}` },
+    });
+    assert.equal(rerun.status, 202);
+    await waitFor(
+      async () => {
+        const v = await getVideoJson(server.url, id);
+        const doc = v.doc as { status: string; progress: number };
+        return doc.status === "running" && doc.progress >= 40;
+      },
+      60_000,
+      "the OCR phase",
+    );
+    first.kill("SIGKILL");
+    await first.status;
+    startWorker();
+    await waitForDoc(server.url, id, "done");
+
+    const after: DocJson = await (await fetch(`${server.url}/api/videos/${id}/doc`)).json();
+    assert.deepEqual(after.steps.map((s) => s.id), before.steps.map((s) => s.id));
+    const sql = server.services.db.sql;
+    const [{ count }] = await sql`SELECT count(*)::int AS count FROM annotations
+      WHERE video_id = ${id} AND type = 'step'`;
+    assert.equal(count, 10, "one row per step");
+    const jobs = await sql`SELECT status, attempts FROM jobs
+      WHERE video_id = ${id} AND kind = 'autodoc' ORDER BY id`;
+    assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [["done", 1], ["done", 2]]);
+    await stopAll(workers);
+  } finally {
+    await stopAll(workers);
+    await s3.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+/** Stops worker processes (before their database goes away). */
+async function stopAll(workers: Deno.ChildProcess[]) {
+  for (const w of workers.splice(0)) {
+    try {
+      w.kill("SIGTERM");
+    } catch { /* already dead */ }
+    await w.status;
+  }
+}
+
+Deno.test("ffmpeg missing: the guide fails with the reason, for the API to show", async () => {
+  const rec = await makeSlideRecording(CONSOLE_SLIDES.slice(0, 2));
+  await using server = await startTestServer({}, { jobOptions: { kinds: ["remux"] } });
+  const { id } = await uploadRecording(server.url, rec.path);
+  await waitForStatus(server.url, id, "ready");
+  const { sql } = server.services.db;
+  const runner = videoJobRunner(
+    { ...server.config, ffmpegPath: "/nonexistent/ffmpeg" },
+    sql,
+    server.services.storage,
+    server.services.rooms,
+    { kinds: ["autodoc"], pollMs: 100 },
+  );
+  runner.start();
+  try {
+    const video = await waitForDoc(server.url, id, "failed");
+    assert.deepEqual(video.doc, {
+      status: "failed",
+      progress: 0,
+      error: "ffmpeg not found: install it or set FFMPEG_PATH",
+    });
+    const doc = await (await fetch(`${server.url}/api/videos/${id}/doc`)).json();
+    assert.equal(doc.error, "ffmpeg not found: install it or set FFMPEG_PATH");
+    const [job] =
+      await sql`SELECT status, attempts FROM jobs WHERE video_id = ${id} AND kind = 'autodoc'`;
+    assert.deepEqual(
+      [job.status, job.attempts],
+      ["failed", 1],
+      "not retried: retrying cannot help",
+    );
+  } finally {
+    await runner.stop();
+  }
+});

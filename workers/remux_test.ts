@@ -18,7 +18,7 @@ Deno.test("with ffmpeg missing, the remux fails with a clear reason and the uplo
   assert.equal(res.status, 200);
   assert.equal((await res.arrayBuffer()).byteLength, bytes.length);
   const [job] = await server.services.db
-    .sql`SELECT status, attempts FROM jobs WHERE video_id = ${rec.id}`;
+    .sql`SELECT status, attempts FROM jobs WHERE video_id = ${rec.id} AND kind = 'remux'`;
   assert.deepEqual(
     { ...job },
     { status: "failed", attempts: 1 },
