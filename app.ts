@@ -15,6 +15,7 @@ import { searchRoutes } from "./routes/api/search.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { homeRoutes } from "./routes/home.tsx";
 import { playerRoutes } from "./routes/player.tsx";
+import { guidePageRoutes } from "./routes/doc.tsx";
 import { recordRoutes } from "./routes/record.tsx";
 import { staticRoutes } from "./routes/static.ts";
 
@@ -46,6 +47,7 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/", staticRoutes());
   app.route("/", homeRoutes(ctx));
   app.route("/", playerRoutes(ctx));
+  app.route("/", guidePageRoutes(ctx));
   app.route("/", recordRoutes(ctx));
 
   app.notFound((c) =>

@@ -17,8 +17,8 @@ export function Layout(
           <script key={name} type="module" src={props.assets.islands[name]} />
         ))}
       </head>
-      <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <header class="border-b border-slate-200 bg-white">
+      <body class="min-h-screen bg-slate-50 text-slate-900 antialiased print:bg-white">
+        <header class="border-b border-slate-200 bg-white print:hidden">
           <nav class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
             <a
               href="/"

@@ -2,18 +2,22 @@
  * The player page's island: the video, its timeline with markers, the overlay of annotations, the
  * comment list and composer, keyboard control, title, share and download.
  */
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { formatTime, storageKeys } from "../lib/format.ts";
 import {
   type AnnotationView,
+  type DocView,
   fetchVideo,
   ownerToken,
+  regenerateDoc,
   renameVideo,
   type VideoView,
 } from "./player/api.ts";
 import { colorFor, useCollab } from "./player/collab.ts";
 import { Overlay } from "./player/Overlay.tsx";
 import { Timeline } from "./player/Timeline.tsx";
+import { activeStep, Steps } from "./player/Steps.tsx";
+import { stepsAmong } from "../lib/step_order.ts";
 
 /** Props of the player island. */
 export interface PlayerProps {
@@ -47,7 +51,14 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const [video, setVideo] = useState(initial);
   const collab = useCollab(initial.id, initialAnnotations);
-  const annotations = collab.annotations;
+  // Comments and guide steps share the document; they are shown apart.
+  const annotations = useMemo(
+    () => collab.annotations.filter((a) => a.type !== "step"),
+    [collab.annotations],
+  );
+  const steps = useMemo(() => stepsAmong(collab.annotations), [collab.annotations]);
+  const [doc, setDoc] = useState<DocView>(initial.doc);
+  const [tab, setTab] = useState<"comments" | "steps">("comments");
   const [currentTime, setCurrentTime] = useState(startAt ?? 0);
   const [duration, setDuration] = useState<number | null>(initial.duration);
   const [playing, setPlaying] = useState(false);
@@ -100,6 +111,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     if (fresh instanceof Error) {
       return (fresh as { status?: number }).status === 404 ? "gone" : "error";
     }
+    setDoc(fresh.doc);
     if (!failed && fresh.status === video.status) return "same";
     // Keep `?t=` if the very first load failed before reaching it.
     if (el && el.readyState >= 1) resumeAt.current = { time: el.currentTime, play: !el.paused };
@@ -108,23 +120,34 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     return "changed";
   }, [video.status]);
 
-  // While the video is not final yet, follow its status, less often while the tab is hidden.
+  // While the video or its guide is not final yet, follow them, less often while the tab is hidden.
+  const docBusy = doc.status === "pending" || doc.status === "running";
   useEffect(() => {
-    if (video.status !== "processing" && video.status !== "recording") return;
+    if (video.status !== "processing" && video.status !== "recording" && !docBusy) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout>;
     const poll = async () => {
       if (stopped) return;
       const outcome = document.hidden ? "same" : await refresh(false);
       if (outcome === "gone" || stopped) return;
-      timer = setTimeout(poll, document.hidden ? 15_000 : 3000);
+      timer = setTimeout(poll, document.hidden ? 15_000 : docBusy ? 1500 : 3000);
     };
-    timer = setTimeout(poll, 3000);
+    timer = setTimeout(poll, docBusy ? 1500 : 3000);
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [video.status, refresh]);
+  }, [video.status, docBusy, refresh]);
+
+  const regenerate = async () => {
+    try {
+      await regenerateDoc(video.id);
+      setDoc({ status: "pending", progress: 0, error: null });
+      setTab("steps");
+    } catch (err) {
+      setNotice(`The guide was not started: ${(err as Error).message}`);
+    }
+  };
 
   /** A network error or an expired URL: a few fresh URLs, no endless loop on an unplayable file. */
   const failures = useRef(0);
@@ -170,6 +193,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
           by(1);
           break;
         case "c":
+          setTab("comments");
           setCommentAt(el.currentTime);
           inputRef.current?.focus();
           break;
@@ -343,6 +367,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
           duration={duration}
           currentTime={currentTime}
           annotations={annotations}
+          steps={steps}
           viewers={collab.viewers.filter((v) => !v.self)}
           onSeek={seek}
         />
@@ -402,83 +427,117 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
       </section>
 
       <aside
-        aria-label="Comments"
+        aria-label="Comments and steps"
         class="flex flex-col rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
       >
-        <h2 class="mb-3 text-lg font-semibold">Comments ({annotations.length})</h2>
-        <ol class="mb-4 flex max-h-[28rem] flex-col gap-2 overflow-y-auto">
-          {annotations.length === 0 && (
-            <li class="text-sm text-slate-500">No comments yet. Press C to add one.</li>
-          )}
-          {annotations.map((a) => (
-            <li
-              key={a.id}
-              data-testid="annotation"
-              class="group rounded-lg bg-slate-50 px-3 py-2 text-sm"
+        <div role="tablist" class="mb-3 flex gap-1 border-b border-slate-200">
+          {(["comments", "steps"] as const).map((t) => (
+            <button
+              type="button"
+              role="tab"
+              key={t}
+              data-testid={`tab-${t}`}
+              aria-selected={tab === t}
+              class={`-mb-px border-b-2 px-3 py-1.5 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-indigo-600 ${
+                tab === t
+                  ? "border-indigo-600 text-indigo-700"
+                  : "border-transparent text-slate-500 hover:text-slate-800"
+              }`}
+              onClick={() => setTab(t)}
             >
-              <div class="flex items-center gap-2">
-                <button
-                  type="button"
-                  class="font-mono text-xs font-semibold text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
-                  aria-label={`Seek to ${formatTime(a.timestamp)}`}
-                  onClick={() => seek(a.timestamp)}
-                >
-                  {formatTime(a.timestamp)}
-                </button>
-                <span class="truncate font-medium text-slate-700">{a.author ?? "Anonymous"}</span>
-                {canDelete(video.id, a.id) && (
+              {t === "comments" ? `Comments (${annotations.length})` : `Steps (${steps.length})`}
+              {t === "steps" && docBusy && (
+                <span class="ml-1 text-xs font-normal text-indigo-600">{doc.progress ?? 0} %</span>
+              )}
+            </button>
+          ))}
+        </div>
+        {tab === "steps" && (
+          <Steps
+            videoId={video.id}
+            steps={steps}
+            doc={doc}
+            activeId={activeStep(steps, currentTime)?.id ?? null}
+            isOwner={isOwner}
+            onSeek={seek}
+            onRegenerate={regenerate}
+          />
+        )}
+        <div class={tab === "comments" ? "flex flex-1 flex-col" : "hidden"}>
+          <ol class="mb-4 flex max-h-[28rem] flex-col gap-2 overflow-y-auto">
+            {annotations.length === 0 && (
+              <li class="text-sm text-slate-500">No comments yet. Press C to add one.</li>
+            )}
+            {annotations.map((a) => (
+              <li
+                key={a.id}
+                data-testid="annotation"
+                class="group rounded-lg bg-slate-50 px-3 py-2 text-sm"
+              >
+                <div class="flex items-center gap-2">
                   <button
                     type="button"
-                    class="ml-auto text-xs text-slate-400 hover:text-rose-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
-                    aria-label="Delete comment"
-                    onClick={() => remove(a.id)}
+                    class="font-mono text-xs font-semibold text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    aria-label={`Seek to ${formatTime(a.timestamp)}`}
+                    onClick={() => seek(a.timestamp)}
                   >
-                    Delete
+                    {formatTime(a.timestamp)}
                   </button>
-                )}
-              </div>
-              <p class="mt-1 whitespace-pre-wrap break-words text-slate-800">{a.content}</p>
-            </li>
-          ))}
-        </ol>
-        <form onSubmit={submit} class="mt-auto flex flex-col gap-2">
-          <label class="text-xs text-slate-500" for="comment-author">Your name</label>
-          <input
-            id="comment-author"
-            class="rounded-md border border-slate-300 px-2 py-1 text-sm"
-            value={author}
-            maxLength={80}
-            placeholder="Anonymous"
-            onInput={(e) => setAuthor((e.target as HTMLInputElement).value)}
-          />
-          <label class="text-xs text-slate-500" for="comment-input">
-            Comment at <span class="font-mono">{formatTime(stampedAt)}</span>
-          </label>
-          <textarea
-            id="comment-input"
-            ref={inputRef}
-            data-testid="comment-input"
-            rows={3}
-            maxLength={5000}
-            class="rounded-md border border-slate-300 px-2 py-1 text-sm focus:border-indigo-500 focus:outline-none"
-            placeholder="Add a comment…"
-            value={draft}
-            onFocus={() =>
-              commentAt === null && setCommentAt(videoRef.current?.currentTime ?? currentTime)}
-            onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
-            }}
-          />
-          <button
-            type="submit"
-            data-testid="comment-submit"
-            disabled={!draft.trim()}
-            class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-          >
-            Comment
-          </button>
-        </form>
+                  <span class="truncate font-medium text-slate-700">{a.author ?? "Anonymous"}</span>
+                  {canDelete(video.id, a.id) && (
+                    <button
+                      type="button"
+                      class="ml-auto text-xs text-slate-400 hover:text-rose-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                      aria-label="Delete comment"
+                      onClick={() => remove(a.id)}
+                    >
+                      Delete
+                    </button>
+                  )}
+                </div>
+                <p class="mt-1 whitespace-pre-wrap break-words text-slate-800">{a.content}</p>
+              </li>
+            ))}
+          </ol>
+          <form onSubmit={submit} class="mt-auto flex flex-col gap-2">
+            <label class="text-xs text-slate-500" for="comment-author">Your name</label>
+            <input
+              id="comment-author"
+              class="rounded-md border border-slate-300 px-2 py-1 text-sm"
+              value={author}
+              maxLength={80}
+              placeholder="Anonymous"
+              onInput={(e) => setAuthor((e.target as HTMLInputElement).value)}
+            />
+            <label class="text-xs text-slate-500" for="comment-input">
+              Comment at <span class="font-mono">{formatTime(stampedAt)}</span>
+            </label>
+            <textarea
+              id="comment-input"
+              ref={inputRef}
+              data-testid="comment-input"
+              rows={3}
+              maxLength={5000}
+              class="rounded-md border border-slate-300 px-2 py-1 text-sm focus:border-indigo-500 focus:outline-none"
+              placeholder="Add a comment…"
+              value={draft}
+              onFocus={() =>
+                commentAt === null && setCommentAt(videoRef.current?.currentTime ?? currentTime)}
+              onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
+              }}
+            />
+            <button
+              type="submit"
+              data-testid="comment-submit"
+              disabled={!draft.trim()}
+              class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            >
+              Comment
+            </button>
+          </form>
+        </div>
       </aside>
     </div>
   );

@@ -8,25 +8,9 @@ import type { Sql } from "./db/mod.ts";
 import type { AnnotationEntry } from "./collab/entry.ts";
 import { FROM_SERVER, type Room } from "./collab/room.ts";
 import { formatTime } from "./format.ts";
+import { orderSteps, type Step, type StepData, toStepData } from "./step_order.ts";
 
-/** What auto-doc keeps in a step's `data`. */
-export interface StepData {
-  title: string;
-  text: string;
-  /** S3 key of the step's screenshot (always under the video's `steps/` folder). */
-  imageKey: string | null;
-  /** Mean OCR word confidence, 0–1. */
-  confidence: number;
-  /** Place in the guide; the owner can reorder. */
-  position: number;
-}
-
-/** A step of a guide, numbered from 1 in guide order. */
-export interface Step extends StepData {
-  id: string;
-  index: number;
-  timestamp: number;
-}
+export type { Step, StepData };
 
 /** A step as auto-doc makes it. */
 export interface NewStep {
@@ -65,24 +49,6 @@ export function stepImageKey(videoId: string, uid: string): string {
 export function isStepImageKey(videoId: string, key: unknown): key is string {
   return typeof key === "string" &&
     new RegExp(`^videos/${videoId}/steps/[0-9a-f-]{36}\\.jpg$`).test(key);
-}
-
-function toStepData(raw: unknown, content: string): StepData {
-  const d = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  return {
-    title: typeof d.title === "string" ? d.title : content,
-    text: typeof d.text === "string" ? d.text : "",
-    imageKey: typeof d.imageKey === "string" ? d.imageKey : null,
-    confidence: typeof d.confidence === "number" ? d.confidence : 0,
-    position: typeof d.position === "number" && Number.isFinite(d.position) ? d.position : 1e9,
-  };
-}
-
-/** Puts steps in guide order (position, then time) and numbers them. */
-export function orderSteps(steps: Omit<Step, "index">[]): Step[] {
-  return [...steps]
-    .sort((a, b) => a.position - b.position || a.timestamp - b.timestamp || (a.id < b.id ? -1 : 1))
-    .map((s, i) => ({ ...s, index: i + 1 }));
 }
 
 /** A video's steps in guide order. */

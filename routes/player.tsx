@@ -11,7 +11,8 @@ import { Player } from "../islands/Player.tsx";
 import type { VideoView } from "../islands/player/api.ts";
 import { requestOrigin } from "./api/videos.ts";
 
-function NotFound(props: { app: AppContext }) {
+/** The page for a video that does not exist (or no longer). */
+export function NotFound(props: { app: AppContext }) {
   return (
     <Layout title="Not found — VideoFlow" assets={props.app.assets}>
       <div class="py-24 text-center">

@@ -1,5 +1,4 @@
 /** Test servers: in-process for most tests, as a child process where a test kills it. */
-import { join } from "node:path";
 import { type Config, loadConfig } from "../lib/config.ts";
 import { type RunningServer, startServer } from "../lib/server.ts";
 import type { VideoJobOptions } from "../workers/jobs.ts";

@@ -2,12 +2,16 @@
 import { formatTime } from "../../lib/format.ts";
 import type { AnnotationView } from "./api.ts";
 import type { Viewer } from "./collab.ts";
+import type { Step } from "../../lib/step_order.ts";
 
 /** Props of {@link Timeline}. */
 export interface TimelineProps {
   duration: number | null;
   currentTime: number;
+  /** Comments (round markers). */
   annotations: AnnotationView[];
+  /** Guide steps (numbered square markers). */
+  steps: Step[];
   /** Other viewers, whose playheads are marked. */
   viewers: Viewer[];
   onSeek: (t: number) => void;
@@ -15,7 +19,7 @@ export interface TimelineProps {
 
 /** A clickable timeline with annotation markers. */
 export function Timeline(
-  { duration, currentTime, annotations, viewers, onSeek }: TimelineProps,
+  { duration, currentTime, annotations, steps, viewers, onSeek }: TimelineProps,
 ) {
   const span = duration && duration > 0 ? duration : Math.max(currentTime, 1);
   const pct = (t: number) => `${Math.min(100, Math.max(0, (t / span) * 100))}%`;
@@ -29,7 +33,7 @@ export function Timeline(
       <div
         data-testid="timeline"
         role="group"
-        aria-label={`Timeline, at ${formatTime(currentTime)}; comment markers seek`}
+        aria-label={`Timeline, at ${formatTime(currentTime)}; comment and step markers seek`}
         class="relative h-3 cursor-pointer rounded-full bg-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600"
         onClick={seekFromClick}
       >
@@ -47,6 +51,24 @@ export function Timeline(
             class="pointer-events-none absolute -top-2 h-7 w-1 -translate-x-1/2 rounded-full transition-[left] duration-200"
             style={{ left: pct(v.time), backgroundColor: v.color }}
           />
+        ))}
+        {steps.map((s) => (
+          <button
+            type="button"
+            key={s.id}
+            data-testid="step-marker"
+            data-timestamp={s.timestamp}
+            title={`Step ${s.index} at ${formatTime(s.timestamp)} — ${s.title}`}
+            aria-label={`Step ${s.index} at ${formatTime(s.timestamp)}: ${s.title}`}
+            class="absolute top-1/2 flex h-5 min-w-5 -translate-x-1/2 -translate-y-1/2 items-center justify-center rounded-sm border-2 border-white bg-indigo-700 px-0.5 text-[10px] font-bold leading-none text-white shadow hover:scale-125 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            style={{ left: pct(s.timestamp) }}
+            onClick={(e) => {
+              e.stopPropagation();
+              onSeek(s.timestamp);
+            }}
+          >
+            {s.index}
+          </button>
         ))}
         {annotations.map((a) => (
           <button

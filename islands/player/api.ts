@@ -14,6 +14,14 @@ export interface VideoView {
   createdAt: string;
   playbackUrl: string | null;
   thumbnailUrl: string | null;
+  doc: DocView;
+}
+
+/** Where a video's guide is (`doc` of the video JSON). */
+export interface DocView {
+  status: "pending" | "running" | "done" | "failed" | null;
+  progress: number | null;
+  error: string | null;
 }
 
 /** An annotation as the API answers it. */
@@ -53,4 +61,14 @@ export async function renameVideo(videoId: string, title: string): Promise<Video
     body: JSON.stringify({ title }),
   });
   return json(res);
+}
+
+/** Asks for the guide to be written (again); owner only. */
+export async function regenerateDoc(videoId: string): Promise<void> {
+  await json(
+    await fetch(`/api/videos/${videoId}/doc`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ownerToken(videoId) ?? ""}` },
+    }),
+  );
 }

@@ -1,0 +1,55 @@
+/**
+ * Reading a `step` annotation's data and putting steps in guide order. Pure, shared by the server
+ * (API, Markdown, guide page) and the player in the browser.
+ */
+
+/** What auto-doc keeps in a step's `data`. */
+export interface StepData {
+  title: string;
+  text: string;
+  /** S3 key of the step's screenshot (always under the video's `steps/` folder). */
+  imageKey: string | null;
+  /** Mean OCR word confidence, 0–1. */
+  confidence: number;
+  /** Place in the guide; the owner can reorder. */
+  position: number;
+}
+
+/** A step of a guide, numbered from 1 in guide order. */
+export interface Step extends StepData {
+  id: string;
+  index: number;
+  timestamp: number;
+}
+
+/** A step's data from whatever the document or a row holds, with defaults for missing fields. */
+export function toStepData(raw: unknown, content: string): StepData {
+  const d = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  return {
+    title: typeof d.title === "string" ? d.title : content,
+    text: typeof d.text === "string" ? d.text : "",
+    imageKey: typeof d.imageKey === "string" ? d.imageKey : null,
+    confidence: typeof d.confidence === "number" ? d.confidence : 0,
+    position: typeof d.position === "number" && Number.isFinite(d.position) ? d.position : 1e9,
+  };
+}
+
+/** Puts steps in guide order (position, then time) and numbers them. */
+export function orderSteps(steps: Omit<Step, "index">[]): Step[] {
+  return [...steps]
+    .sort((a, b) => a.position - b.position || a.timestamp - b.timestamp || (a.id < b.id ? -1 : 1))
+    .map((s, i) => ({ ...s, index: i + 1 }));
+}
+
+/** The steps among a video's annotations, in guide order. */
+export function stepsAmong(
+  annotations: { id: string; type: string; timestamp: number; content: string; data?: unknown }[],
+): Step[] {
+  return orderSteps(
+    annotations.filter((a) => a.type === "step").map((a) => ({
+      id: a.id,
+      timestamp: a.timestamp,
+      ...toStepData(a.data, a.content),
+    })),
+  );
+}
