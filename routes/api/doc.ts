@@ -16,6 +16,7 @@ import {
   MAX_TITLE,
   reorderSteps,
   type Step,
+  stepsInDoc,
 } from "../../lib/guide.ts";
 import { enqueueJob } from "../../lib/jobs/queue.ts";
 import { loadVideo, requestOrigin, requireOwner } from "./videos.ts";
@@ -80,7 +81,13 @@ export function docRoutes(app: AppContext): Hono {
     const video = await loadVideo(app, c);
     const n = /^([1-9]\d{0,5})\.jpg$/.exec(c.req.param("file"))?.[1];
     if (!n) throw new ApiError(400, "bad_step", "ask for /steps/{number}.jpg, from 1");
-    const step = (await listSteps(sql, video.id))[Number(n) - 1];
+    // The rows follow the live document a moment behind; a viewer who just saw a step arrive
+    // asks for its image at once, so the document answers what the rows do not have yet.
+    let step: Step | undefined = (await listSteps(sql, video.id))[Number(n) - 1];
+    if (!step || !isStepImageKey(video.id, step.imageKey)) {
+      const room = await app.rooms.open(video.id);
+      if (room) step = stepsInDoc(room)[Number(n) - 1];
+    }
     if (!step) throw new ApiError(404, "not_found", `the guide has no step ${n}`);
     if (!isStepImageKey(video.id, step.imageKey)) {
       throw new ApiError(404, "not_found", `step ${n} has no screenshot`);
