@@ -5,11 +5,13 @@
  */
 import { runCollabBench } from "./collab.ts";
 import { runIngestBench } from "./ingest.ts";
+import { runAutodocBench } from "./autodoc.ts";
 
 /** The benchmarks by name, in the order "all" runs them. */
 const BENCHMARKS: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = {
   ingest: runIngestBench,
   collab: runCollabBench,
+  autodoc: runAutodocBench,
 };
 
 if (import.meta.main) {

@@ -13,6 +13,33 @@ export function readRssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
+/** The pids of a process's children (all threads), from `/proc`. */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const text = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`).trim();
+      if (text) out.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    // gone meanwhile
+  }
+  return out;
+}
+
+/** Resident memory of a process and all its descendants (a worker and its ffmpeg), in bytes. */
+export function readTreeRssBytes(pid: number): number {
+  let total = 0;
+  for (const child of childPids(pid)) {
+    try {
+      total += readTreeRssBytes(child);
+    } catch {
+      // exited between the listing and the read
+    }
+  }
+  return total + readRssBytes(pid);
+}
+
 let clockTicks: number | null = null;
 
 /** Clock ticks per second, the unit of CPU times in `/proc/<pid>/stat`. */
@@ -67,15 +94,19 @@ export class RssSampler {
   #timer: ReturnType<typeof setInterval>;
 
   /** Reads the RSS now (the "before" figure) and starts sampling every `intervalMs`. */
-  constructor(readonly pid: number, intervalMs = 100) {
-    this.before = readRssBytes(pid);
+  constructor(
+    readonly pid: number,
+    intervalMs = 100,
+    readonly read: (pid: number) => number = readRssBytes,
+  ) {
+    this.before = read(pid);
     this.#peak = this.before;
     this.#timer = setInterval(() => this.#sample(), intervalMs);
   }
 
   #sample(): void {
     try {
-      this.#peak = Math.max(this.#peak, readRssBytes(this.pid));
+      this.#peak = Math.max(this.#peak, this.read(this.pid));
       this.#samples++;
     } catch {
       // the process is gone; the scenario will fail on its own

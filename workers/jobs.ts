@@ -34,7 +34,16 @@ export function videoJobRunner(
   const all: Record<string, JobHandler> = {
     remux: (job) => remuxVideo({ sql, storage, tools }, job),
     autodoc: async (job) => {
-      await autodocVideo({ sql, storage, rooms, tools, ocrWorkers: config.autodocOcrWorkers }, job);
+      const deps = { sql, storage, rooms, tools, ocrWorkers: config.autodocOcrWorkers };
+      const stats = await autodocVideo(deps, job);
+      if (stats) {
+        console.log(
+          `autodoc ${job.videoId}: ${stats.frames} frames, ${stats.segments} screens, ` +
+            `${stats.steps} steps in ${stats.totalS.toFixed(2)} s (decode ${
+              stats.decodeS.toFixed(2)
+            } s, OCR ${stats.ocrS.toFixed(2)} s)`,
+        );
+      }
     },
   };
   const kinds = opts.kinds ?? JOB_KINDS;
