@@ -4,7 +4,7 @@
  * Server-rendered first, so the guide prints and reads without scripts.
  */
 import { useEffect, useState } from "preact/hooks";
-import { formatTime } from "../lib/format.ts";
+import { formatTime, momentUrl } from "../lib/format.ts";
 import { ownerToken } from "./player/api.ts";
 
 /** A step as `GET /api/videos/{id}/doc` answers it. */
@@ -108,7 +108,7 @@ export function Guide({ videoId, steps: initial }: GuideProps) {
                 )
                 : <h2 data-testid="guide-title" class="text-xl font-semibold">{s.title}</h2>}
               <a
-                href={`/v/${videoId}?t=${Math.ceil(s.timestamp * 10) / 10}`}
+                href={momentUrl(videoId, s.timestamp)}
                 class="ml-auto font-mono text-sm text-indigo-700 hover:underline"
               >
                 {formatTime(s.timestamp)}

@@ -32,3 +32,12 @@ export const storageKeys = {
   /** The name this browser comments under. */
   author: "videoflow.author",
 };
+
+/**
+ * The player's path at a moment: a tenth of a second past it, so the frame shown is the one that
+ * moment starts (a step's screen, not the one before).
+ */
+export function momentUrl(videoId: string, timestamp: number): string {
+  const t = Math.ceil(timestamp * 10 + 1e-6) / 10;
+  return t > 0 ? `/v/${videoId}?t=${t}` : `/v/${videoId}`;
+}

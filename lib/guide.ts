@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Sql } from "./db/mod.ts";
 import type { AnnotationEntry } from "./collab/entry.ts";
 import { FROM_SERVER, type Room } from "./collab/room.ts";
-import { formatTime } from "./format.ts";
+import { formatTime, momentUrl } from "./format.ts";
 import { orderSteps, type Step, type StepData, toStepData } from "./step_order.ts";
 
 export type { Step, StepData };
@@ -189,9 +189,8 @@ export function guideMarkdown(
   const out = [`# ${mdText(title)}`, "", `[Watch the recording](${origin}/v/${video.id})`, ""];
   if (steps.length === 0) out.push("_No steps yet._", "");
   for (const s of steps) {
-    const t = Math.floor(s.timestamp);
     out.push(`## ${s.index}. ${mdText(s.title || `Step ${s.index}`)}`, "");
-    out.push(`[${formatTime(s.timestamp)}](${origin}/v/${video.id}?t=${t})`, "");
+    out.push(`[${formatTime(s.timestamp)}](${origin}${momentUrl(video.id, s.timestamp)})`, "");
     if (s.imageKey) {
       out.push(`![Step ${s.index}](${origin}/api/videos/${video.id}/steps/${s.index}.jpg)`, "");
     }

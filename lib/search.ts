@@ -4,6 +4,7 @@
  * the GIN-indexed `search` columns; each hit is a deep link to its moment.
  */
 import type { Sql } from "./db/mod.ts";
+import { momentUrl } from "./format.ts";
 
 /** One search hit. */
 export interface SearchHit {
@@ -47,12 +48,6 @@ export function splitHighlights(
     } else snippet += ch;
   }
   return { snippet, highlights };
-}
-
-/** The player link for a moment: a tenth of a second after it, so the frame shown is the step's. */
-export function momentUrl(videoId: string, timestamp: number): string {
-  const t = Math.ceil(timestamp * 10 + 1e-6) / 10;
-  return t > 0 ? `/v/${videoId}?t=${t}` : `/v/${videoId}`;
 }
 
 /** Searches the library for `query` (web-search syntax: words, "phrases", -exclusions, or). */

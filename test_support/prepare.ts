@@ -18,6 +18,15 @@ async function has(cmd: string): Promise<boolean> {
   }
 }
 
+async function hasFont(family: string): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("fc-list", { args: [family], stdout: "piped" }).output();
+    return out.success && new TextDecoder().decode(out.stdout).trim() !== "";
+  } catch {
+    return false;
+  }
+}
+
 function fail(message: string): never {
   console.error(message);
   Deno.exit(1);
@@ -27,11 +36,14 @@ const packages: Record<string, string> = {
   ffmpeg: "ffmpeg",
   ffprobe: "ffmpeg",
   chromium: "chromium",
+  "fc-match": "fontconfig",
 };
 const missing = new Set<string>();
 for (const [cmd, pkg] of Object.entries(packages)) {
   if (!(await has(cmd))) missing.add(pkg);
 }
+// The auto-doc tests draw their slides' text in DejaVu Sans.
+if (!(await hasFont("DejaVu Sans"))) missing.add("fonts-dejavu-core");
 if (missing.size > 0) {
   const list = [...missing].join(" ");
   const canApt = Deno.uid() === 0 && (await has("apt-get"));

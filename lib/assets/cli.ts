@@ -6,6 +6,7 @@ const PAGES: { path: string; islands: string[]; goalKb: number | null }[] = [
   { path: "/", islands: ["Library"], goalKb: null },
   { path: "/record", islands: ["Recorder"], goalKb: 40 },
   { path: "/v/{id}", islands: ["Player"], goalKb: 80 },
+  { path: "/v/{id}/doc", islands: ["Guide"], goalKb: null },
 ];
 
 if (import.meta.main) {
