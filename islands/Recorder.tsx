@@ -248,6 +248,10 @@ export function Recorder() {
     if (mr.state !== "inactive") {
       const stopped = new Promise((r) => mr.addEventListener("stop", r, { once: true }));
       mr.stop();
+      // The capture (the camera bubble's compositing, the microphone and its meter) ends now,
+      // not after the encoder's last chunk: the CPU goes to finishing and to the video page.
+      capture.current?.stop();
+      micStream.current?.getTracks().forEach((t) => t.stop());
       await stopped;
     }
     capture.current?.stop();

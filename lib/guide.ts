@@ -8,8 +8,16 @@ import type { Sql } from "./db/mod.ts";
 import type { AnnotationEntry } from "./collab/entry.ts";
 import { FROM_SERVER, type Room } from "./collab/room.ts";
 import { formatTime, momentUrl } from "./format.ts";
-import { orderSteps, type Step, type StepData, toStepData } from "./step_order.ts";
+import {
+  MAX_TEXT,
+  MAX_TITLE,
+  orderSteps,
+  type Step,
+  type StepData,
+  toStepData,
+} from "./step_order.ts";
 
+export { MAX_TEXT, MAX_TITLE };
 export type { Step, StepData };
 
 /** A step as auto-doc makes it. */
@@ -20,10 +28,6 @@ export interface NewStep {
   imageKey: string | null;
   confidence: number;
 }
-
-/** Longest step title and text, in characters. */
-export const MAX_TITLE = 200;
-export const MAX_TEXT = 4000;
 
 /**
  * The uid of a video's `n`th generated step: the same on every run, so a run that is repeated (a

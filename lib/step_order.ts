@@ -3,6 +3,10 @@
  * (API, Markdown, guide page) and the player in the browser.
  */
 
+/** Longest step title and text, in characters. */
+export const MAX_TITLE = 200;
+export const MAX_TEXT = 4000;
+
 /** What auto-doc keeps in a step's `data`. */
 export interface StepData {
   title: string;
@@ -52,4 +56,25 @@ export function stepsAmong(
       ...toStepData(a.data, a.content),
     })),
   );
+}
+
+/** Why a step's `data` is not acceptable, or null (checked on every write to the document). */
+export function invalidStepData(data: unknown): string | null {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return "a step's data is not an object";
+  }
+  const d = data as Record<string, unknown>;
+  if (typeof d.title !== "string" || d.title.length > MAX_TITLE) {
+    return `a step's title is not a string of at most ${MAX_TITLE} characters`;
+  }
+  if (typeof d.text !== "string" || d.text.length > MAX_TEXT) {
+    return `a step's text is not a string of at most ${MAX_TEXT} characters`;
+  }
+  if (d.imageKey !== null && (typeof d.imageKey !== "string" || d.imageKey.length > 300)) {
+    return "a step's imageKey is not a key";
+  }
+  for (const k of ["confidence", "position"]) {
+    if (typeof d[k] !== "number" || !Number.isFinite(d[k])) return `a step's ${k} is not a number`;
+  }
+  return null;
 }

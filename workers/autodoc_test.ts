@@ -66,7 +66,22 @@ for (const codec of ["vp8", "vp9"] as const) {
       })`,
     );
     assert.ok(recall >= 0.95, `recall ${recall}`);
-    if (codec === "vp8") await checkExportsAndSearch(server.url, id, uploadToken, rec.starts, doc);
+    if (codec === "vp8") {
+      await checkExportsAndSearch(server.url, id, uploadToken, rec.starts, doc);
+      // Deleting the video takes its screenshots with it.
+      const keys = (await server.services.db.sql`SELECT data ->> 'imageKey' AS key
+        FROM annotations WHERE video_id = ${id} AND type = 'step'`).map((r) => r.key as string);
+      assert.equal(keys.length, rec.slides.length);
+      assert.ok((await server.services.storage.size(keys[0]))! > 0);
+      const del = await fetch(`${server.url}/api/videos/${id}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${uploadToken}` },
+      });
+      assert.equal(del.status, 204);
+      for (const key of keys) {
+        assert.equal(await server.services.storage.size(key), null, key);
+      }
+    }
   });
 }
 

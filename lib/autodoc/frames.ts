@@ -105,6 +105,11 @@ export async function sampleFrames(
   const status = await child.status;
   if (!status.success) {
     const tail = (await stderr).trim().split("\n").slice(-3).join(" | ");
+    // A damaged tail (a recording cut off mid-cluster) still leaves everything before it readable.
+    if (index > 0) {
+      console.warn(`ffmpeg stopped after ${index} frames of ${input}: ${tail}`);
+      return index;
+    }
     throw new Error(`ffmpeg could not decode the video: ${tail || `exit ${status.code}`}`);
   }
   return index;

@@ -1,5 +1,6 @@
 /** The shape of an annotation in a video's Yjs document, and its validation. */
 import { isUuid } from "../http.ts";
+import { invalidStepData } from "../step_order.ts";
 
 /** An annotation as the document holds it (`doc.getMap("annotations")`: uid → entry). */
 export interface AnnotationEntry {
@@ -16,6 +17,8 @@ export interface AnnotationEntry {
 export const ANNOTATION_TYPES = ["comment", "step"] as const;
 /** Largest content, in characters. */
 export const MAX_CONTENT = 5000;
+/** Largest `data` of a comment, in characters of JSON. */
+const MAX_DATA = 10_000;
 
 /**
  * Checks an entry stored under `key`; returns the reason it is invalid, or null. `duration` (when
@@ -43,8 +46,11 @@ export function invalidEntry(key: string, value: unknown, duration: number | nul
   if (typeof e.createdAt !== "string" || Number.isNaN(Date.parse(e.createdAt))) {
     return "createdAt is not a date";
   }
+  if (e.type === "step") return invalidStepData(e.data);
   if (e.data !== undefined && e.data !== null && typeof e.data !== "object") {
     return "data is not an object";
   }
+  // Free-form data stays small: it is copied to every viewer and into the rows.
+  if (e.data && JSON.stringify(e.data).length > MAX_DATA) return "data is too large";
   return null;
 }

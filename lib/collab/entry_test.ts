@@ -11,8 +11,17 @@ const good = {
   createdAt: "2026-01-01T00:00:00Z",
 };
 
+const step = {
+  title: "Create a project",
+  text: "Name it.",
+  imageKey: null,
+  confidence: 0.9,
+  position: 1,
+};
+
 Deno.test("a well-formed annotation passes; each broken field is named", () => {
   assert.equal(invalidEntry(id, good, 10), null);
+  assert.equal(invalidEntry(id, { ...good, type: "step", data: step }, 10), null);
   assert.equal(invalidEntry(id, { ...good, author: null, data: { x: 1 } }, null), null);
   const cases: [string, unknown, RegExp][] = [
     ["not-a-uuid", { ...good, id: "not-a-uuid" }, /uuid/],
@@ -24,6 +33,12 @@ Deno.test("a well-formed annotation passes; each broken field is named", () => {
     [id, { ...good, content: "x".repeat(5001) }, /content/],
     [id, { ...good, type: "virus" }, /type/],
     [id, { ...good, createdAt: "yesterday" }, /createdAt/],
+    [id, { ...good, data: { blob: "x".repeat(10_001) } }, /too large/],
+    [id, { ...good, type: "step" }, /data is not an object/],
+    [id, { ...good, type: "step", data: { ...step, title: "x".repeat(201) } }, /title/],
+    [id, { ...good, type: "step", data: { ...step, text: 7 } }, /text/],
+    [id, { ...good, type: "step", data: { ...step, imageKey: {} } }, /imageKey/],
+    [id, { ...good, type: "step", data: { ...step, position: "1" } }, /position/],
   ];
   for (const [key, value, reason] of cases) {
     assert.match(invalidEntry(key, value, 10) ?? "", reason);

@@ -378,6 +378,9 @@ export class IngestSession {
   }
 }
 
+/** Seconds between a recording's completion and the start of its processing. */
+const POSTPROCESS_DELAY_S = 2;
+
 /**
  * Completes a recording's multipart upload from the parts on record and moves the video to
  * `processing` with a remux job queued. Used at finish and by the reaper.
@@ -417,7 +420,10 @@ export async function completeRecording(
       client_duration_ms = ${durationMs(opts.durationMs)}, recovered = ${opts.recovered},
       upload_closed = TRUE, finished_at = NOW(), updated_at = NOW()
       WHERE id = ${videoId} AND status = 'recording' RETURNING id`;
-    if (updated.length > 0) await enqueueJob(tx, "remux", videoId);
+    // Post-processing waits a moment: the person who pressed Stop is loading the video's page
+    // right now, and on a small machine ffmpeg would take the CPU from it. The raw upload plays
+    // in the meantime.
+    if (updated.length > 0) await enqueueJob(tx, "remux", videoId, { delayS: POSTPROCESS_DELAY_S });
   });
 }
 
