@@ -7,9 +7,8 @@
  * streamed through the ingest protocol to an app on PostgreSQL and the embedded S3; auto-doc runs
  * in a `deno task worker` process of its own, whose memory is sampled from `/proc`.
  */
-import { startEmbeddedS3 } from "../lib/storage/embedded.ts";
 import { startTestServer } from "../test_support/server.ts";
-import { childEnv } from "../test_support/server.ts";
+import { spawnWorker, startSharedS3 } from "../test_support/workers.ts";
 import { makeSlideRecording, randomSlides, slideText } from "../test_support/slides.ts";
 import { getVideoJson, uploadRecording, waitFor, waitForStatus } from "../test_support/helpers.ts";
 import { wordRecall } from "../test_support/recall.ts";
@@ -52,27 +51,18 @@ async function runOne(plan: Plan): Promise<Result> {
   const slides = randomSlides(plan.slides, plan.slides);
   console.error(`autodoc bench: making the ${plan.name} recording…`);
   const rec = await makeSlideRecording(slides, { secondsPerSlide: plan.secondsPerSlide });
-  const dir = await Deno.makeTempDir({ prefix: "videoflow-bench-autodoc-" });
-  const s3 = await startEmbeddedS3(`${dir}/s3`, "videoflow", ["*"]);
-  const s3Env = {
-    S3_ENDPOINT: s3.endpoint.endpoint,
-    S3_ACCESS_KEY_ID: s3.endpoint.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.endpoint.secretAccessKey,
-  };
+  await using s3 = await startSharedS3();
   let worker: Deno.ChildProcess | null = null;
   try {
-    await using server = await startTestServer(s3Env, { jobOptions: { kinds: ["remux"] } });
+    await using server = await startTestServer(s3.env, { jobOptions: { kinds: ["remux"] } });
     const { id } = await uploadRecording(server.url, rec.path, { chunks: 20 });
     await waitForStatus(server.url, id, "ready", 600_000);
     const baselineS = await decodeSeconds(rec.path);
 
-    worker = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("../workers/main.ts", import.meta.url).pathname],
-      env: childEnv({ ...s3Env, DATABASE_URL: server.database.url, WORKER_JOBS: "autodoc" }),
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
+    worker = spawnWorker(
+      { ...s3.env, DATABASE_URL: server.database.url, WORKER_JOBS: "autodoc" },
+      "piped",
+    );
     const sampler = new RssSampler(worker.pid, 100, readTreeRssBytes);
     const lines = worker.stdout.pipeThrough(new TextDecoderStream());
     let log = "";
@@ -119,8 +109,6 @@ async function runOne(plan: Plan): Promise<Result> {
       worker.kill("SIGKILL");
       await worker.status;
     }
-    await s3.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
 

@@ -2,13 +2,11 @@
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
-import { getVideo } from "../lib/videos.ts";
 import { listSteps } from "../lib/guide.ts";
-import { isUuid } from "../lib/http.ts";
 import { Layout, page } from "../components/Layout.tsx";
 import { Island } from "../components/Island.tsx";
 import { Guide, type GuideStep } from "../islands/Guide.tsx";
-import { NotFound } from "./player.tsx";
+import { NotFound, pageVideo } from "./player.tsx";
 
 const STATUS_TEXT: Record<string, string> = {
   pending: "The guide is queued and will appear here.",
@@ -19,11 +17,8 @@ const STATUS_TEXT: Record<string, string> = {
 export function guidePageRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get("/v/:id/doc", async (c) => {
-    const id = c.req.param("id");
-    const video = isUuid(id) ? await getVideo(app.db.sql, id.toLowerCase()) : null;
-    if (!video || video.status === "cancelled" || video.status === "deleting") {
-      return c.html(page(render(<NotFound app={app} />)), 404);
-    }
+    const video = await pageVideo(app, c.req.param("id"));
+    if (!video) return c.html(page(render(<NotFound app={app} />)), 404);
     const steps: GuideStep[] = (await listSteps(app.db.sql, video.id)).map((s) => ({
       id: s.id,
       index: s.index,

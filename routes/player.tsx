@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
-import { getVideo, videoJson } from "../lib/videos.ts";
+import { getVideo, videoJson, type VideoRow } from "../lib/videos.ts";
 import { listAnnotations } from "../lib/annotations.ts";
 import { isUuid } from "../lib/http.ts";
 import { Layout, page } from "../components/Layout.tsx";
@@ -24,15 +24,18 @@ export function NotFound(props: { app: AppContext }) {
   );
 }
 
+/** The video a page at `/v/{id}` shows, or null (a bad id, no such video, or one going away). */
+export async function pageVideo(app: AppContext, id: string): Promise<VideoRow | null> {
+  const row = isUuid(id) ? await getVideo(app.db.sql, id.toLowerCase()) : null;
+  return row && row.status !== "cancelled" && row.status !== "deleting" ? row : null;
+}
+
 /** The player page. */
 export function playerRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get("/v/:id", async (c) => {
-    const id = c.req.param("id");
-    const row = isUuid(id) ? await getVideo(app.db.sql, id.toLowerCase()) : null;
-    if (!row || row.status === "cancelled" || row.status === "deleting") {
-      return c.html(page(render(<NotFound app={app} />)), 404);
-    }
+    const row = await pageVideo(app, c.req.param("id"));
+    if (!row) return c.html(page(render(<NotFound app={app} />)), 404);
     const video = await videoJson(row, {
       signer: app.playback,
       origin: requestOrigin(app, c),

@@ -131,27 +131,16 @@ async function ffmpeg(args: string[]): Promise<void> {
 /** Draws one slide as a PNG of `width`×`height` (laid out for 1280×720 and scaled). */
 async function drawSlide(dir: string, slide: Slide, index: number, fonts: string[]) {
   const [regular, bold] = fonts;
-  const texts: { text: string; x: number; y: number; size: number; font: string; color: string }[] =
-    [
-      { text: slide.app, x: 28, y: 22, size: 26, font: bold, color: "0x1f2937" },
-      ...slide.menu.map((m, i) => ({
-        text: m,
-        x: 28,
-        y: 110 + i * 48,
-        size: 22,
-        font: regular,
-        color: "0x374151",
-      })),
-      { text: slide.heading, x: 300, y: 110, size: 44, font: bold, color: "0x111827" },
-      ...slide.lines.map((l, i) => ({
-        text: l,
-        x: 300,
-        y: 200 + i * 48,
-        size: 24,
-        font: regular,
-        color: "0x374151",
-      })),
-    ];
+  type Text = { text: string; x: number; y: number; size: number; font: string; color: string };
+  /** Lines stacked 48 px apart from `y`. */
+  const column = (lines: string[], x: number, y: number, size: number): Text[] =>
+    lines.map((text, i) => ({ text, x, y: y + i * 48, size, font: regular, color: "0x374151" }));
+  const texts: Text[] = [
+    { text: slide.app, x: 28, y: 22, size: 26, font: bold, color: "0x1f2937" },
+    ...column(slide.menu, 28, 110, 22),
+    { text: slide.heading, x: 300, y: 110, size: 44, font: bold, color: "0x111827" },
+    ...column(slide.lines, 300, 200, 24),
+  ];
   const filters = [
     "drawbox=x=0:y=0:w=1280:h=70:color=0xe5e7eb:t=fill",
     "drawbox=x=0:y=70:w=250:h=650:color=0xf3f4f6:t=fill",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { childEnv, startTestServer } from "../test_support/server.ts";
+import { startTestServer } from "../test_support/server.ts";
+import { spawnWorker, startSharedS3, stopWorkers } from "../test_support/workers.ts";
 import {
   CONSOLE_SLIDES,
   makeSlideRecording,
@@ -13,7 +14,6 @@ import {
   waitForDoc,
   waitForStatus,
 } from "../test_support/helpers.ts";
-import { startEmbeddedS3 } from "../lib/storage/embedded.ts";
 import { videoJobRunner } from "./jobs.ts";
 import { wordRecall } from "../test_support/recall.ts";
 
@@ -133,30 +133,18 @@ async function checkExportsAndSearch(
 
 Deno.test("a worker killed during auto-doc: the job is taken again after its lease, no step doubles", async () => {
   const rec = await makeSlideRecording(randomSlides(10), { secondsPerSlide: 3 });
-  const dir = await Deno.makeTempDir({ prefix: "videoflow-autodoc-kill-" });
-  const s3 = await startEmbeddedS3(`${dir}/s3`, "videoflow", ["*"]);
-  const s3Env = {
-    S3_ENDPOINT: s3.endpoint.endpoint,
-    S3_ACCESS_KEY_ID: s3.endpoint.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.endpoint.secretAccessKey,
-  };
+  await using s3 = await startSharedS3();
   const workers: Deno.ChildProcess[] = [];
   try {
     // The app remuxes; auto-doc runs only in worker processes, with a 2-second lease.
-    await using server = await startTestServer(s3Env, { jobOptions: { kinds: ["remux"] } });
+    await using server = await startTestServer(s3.env, { jobOptions: { kinds: ["remux"] } });
     const startWorker = () => {
-      const w = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-        env: childEnv({
-          ...s3Env,
-          DATABASE_URL: server.database.url,
-          WORKER_JOBS: "autodoc",
-          JOB_LEASE_S: "2",
-        }),
-        clearEnv: true,
-        stdout: "null",
-        stderr: "inherit",
-      }).spawn();
+      const w = spawnWorker({
+        ...s3.env,
+        DATABASE_URL: server.database.url,
+        WORKER_JOBS: "autodoc",
+        JOB_LEASE_S: "2",
+      });
       workers.push(w);
       return w;
     };
@@ -195,23 +183,11 @@ Deno.test("a worker killed during auto-doc: the job is taken again after its lea
     const jobs = await sql`SELECT status, attempts FROM jobs
       WHERE video_id = ${id} AND kind = 'autodoc' ORDER BY id`;
     assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [["done", 1], ["done", 2]]);
-    await stopAll(workers);
+    await stopWorkers(workers);
   } finally {
-    await stopAll(workers);
-    await s3.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await stopWorkers(workers);
   }
 });
-
-/** Stops worker processes (before their database goes away). */
-async function stopAll(workers: Deno.ChildProcess[]) {
-  for (const w of workers.splice(0)) {
-    try {
-      w.kill("SIGTERM");
-    } catch { /* already dead */ }
-    await w.status;
-  }
-}
 
 Deno.test("ffmpeg missing: the guide fails with the reason, for the API to show", async () => {
   const rec = await makeSlideRecording(CONSOLE_SLIDES.slice(0, 2));

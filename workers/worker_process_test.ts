@@ -1,29 +1,17 @@
 import assert from "node:assert/strict";
 import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
-import { startEmbeddedS3 } from "../lib/storage/embedded.ts";
-import { startTestServer } from "../test_support/server.ts";
-import { childEnv } from "../test_support/server.ts";
+import { childEnv, startTestServer } from "../test_support/server.ts";
+import { spawnWorker, startSharedS3, stopWorkers } from "../test_support/workers.ts";
 import { makeWebm, splitEvenly } from "../test_support/media.ts";
 import { waitForStatus } from "../test_support/helpers.ts";
 
 Deno.test("deno task worker runs the jobs of an app that runs none itself", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "videoflow-worker-" });
-  const s3 = await startEmbeddedS3(`${dir}/s3`, "videoflow", ["*"]);
-  const s3Env = {
-    S3_ENDPOINT: s3.endpoint.endpoint,
-    S3_ACCESS_KEY_ID: s3.endpoint.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.endpoint.secretAccessKey,
-  };
-  let worker: Deno.ChildProcess | null = null;
+  await using s3 = await startSharedS3();
+  const workers: Deno.ChildProcess[] = [];
   try {
-    await using server = await startTestServer(s3Env, { jobs: false });
-    worker = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-      env: childEnv({ ...s3Env, DATABASE_URL: server.database.url }),
-      clearEnv: true,
-      stdout: "null",
-      stderr: "inherit",
-    }).spawn();
+    await using server = await startTestServer(s3.env, { jobs: false });
+    const worker = spawnWorker({ ...s3.env, DATABASE_URL: server.database.url });
+    workers.push(worker);
     const bytes = await Deno.readFile(await makeWebm(6, 800));
     const rec = await createRecording(server.url);
     const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
@@ -36,14 +24,9 @@ Deno.test("deno task worker runs the jobs of an app that runs none itself", asyn
     assert.equal(job.status, "done");
     assert.match(job.locked_by, new RegExp(`:${worker.pid}:`), "the worker process ran it");
     // Stopped before the database goes: it may still be making the guide.
-    worker.kill("SIGTERM");
-    await worker.status;
-    worker = null;
+    await stopWorkers(workers);
   } finally {
-    worker?.kill("SIGTERM");
-    await worker?.status;
-    await s3.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await stopWorkers(workers);
   }
 });
 
