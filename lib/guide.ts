@@ -58,11 +58,12 @@ export function isStepImageKey(videoId: string, key: unknown): key is string {
 /** A video's steps in guide order. */
 export async function listSteps(sql: Sql, videoId: string): Promise<Step[]> {
   const rows = await sql`
-    SELECT uid, timestamp, content, data FROM annotations
+    SELECT uid, timestamp, content, data, created_at FROM annotations
     WHERE video_id = ${videoId} AND type = 'step'`;
   return orderSteps(rows.map((r) => ({
     id: r.uid,
     timestamp: r.timestamp,
+    createdAt: r.created_at.toISOString(),
     ...toStepData(r.data, r.content ?? ""),
   })));
 }
@@ -73,7 +74,12 @@ export function stepsInDoc(room: Room): Step[] {
   for (const [uid, value] of room.annotations.entries()) {
     const e = value as AnnotationEntry | undefined;
     if (e?.type !== "step") continue;
-    found.push({ id: uid, timestamp: e.timestamp, ...toStepData(e.data, e.content) });
+    found.push({
+      id: uid,
+      timestamp: e.timestamp,
+      createdAt: e.createdAt,
+      ...toStepData(e.data, e.content),
+    });
   }
   return orderSteps(found);
 }
@@ -122,7 +128,8 @@ export async function replaceSteps(room: Room, steps: NewStep[]): Promise<string
     });
   }, FROM_SERVER);
   await room.flush();
-  return old.map((s) => s.imageKey).filter((k): k is string => k !== null && !keep.has(k));
+  return old.map((s) => s.imageKey)
+    .filter((k): k is string => isStepImageKey(room.videoId, k) && !keep.has(k));
 }
 
 /** Changes a step's title or text; false when there is no such step. */

@@ -22,7 +22,13 @@ Deno.test("only the video's own step folder is served as a step image", () => {
 });
 
 Deno.test("steps are ordered by position, then time, and numbered", () => {
-  const base = { title: "", text: "", imageKey: null, confidence: 1 };
+  const base = {
+    title: "",
+    text: "",
+    imageKey: null,
+    confidence: 1,
+    createdAt: "2026-01-01T00:00:00Z",
+  };
   const ordered = orderSteps([
     { ...base, id: "b", timestamp: 1, position: 2 },
     { ...base, id: "a", timestamp: 9, position: 1 },
@@ -41,6 +47,7 @@ Deno.test("the Markdown guide links every step and escapes what would be markup"
       imageKey: stepImageKey(VIDEO, stepUid(VIDEO, 1)),
       confidence: 0.9,
       position: 1,
+      createdAt: "2026-01-01T00:00:00Z",
     },
   ]);
   const md = guideMarkdown({ id: VIDEO, title: "Setup" }, steps, "https://vf.example");

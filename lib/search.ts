@@ -52,6 +52,9 @@ export function splitHighlights(
 
 /** Searches the library for `query` (web-search syntax: words, "phrases", -exclusions, or). */
 export async function search(sql: Sql, query: string, limit = 30): Promise<SearchHit[]> {
+  // Control characters mean nothing to a search, and PostgreSQL refuses NUL in text.
+  // deno-lint-ignore no-control-regex
+  query = query.replace(/[\u0000-\u001f\u007f]/g, " ");
   const rows = await sql`
     WITH q AS (SELECT websearch_to_tsquery('english', ${query}) AS query),
     hits AS (

@@ -24,6 +24,16 @@ export interface Step extends StepData {
   id: string;
   index: number;
   timestamp: number;
+  /** When this version of the step was written (a rerun writes the same ids anew). */
+  createdAt: string;
+}
+
+/**
+ * The app URL of a step's screenshot by step id: it stays the step's through reordering, and
+ * changes with a new run (whose images are new under the same ids).
+ */
+export function stepImagePath(videoId: string, step: Pick<Step, "id" | "createdAt">): string {
+  return `/api/videos/${videoId}/steps/${step.id}.jpg?v=${encodeURIComponent(step.createdAt)}`;
 }
 
 /** A step's data from whatever the document or a row holds, with defaults for missing fields. */
@@ -47,12 +57,20 @@ export function orderSteps(steps: Omit<Step, "index">[]): Step[] {
 
 /** The steps among a video's annotations, in guide order. */
 export function stepsAmong(
-  annotations: { id: string; type: string; timestamp: number; content: string; data?: unknown }[],
+  annotations: {
+    id: string;
+    type: string;
+    timestamp: number;
+    content: string;
+    createdAt: string;
+    data?: unknown;
+  }[],
 ): Step[] {
   return orderSteps(
     annotations.filter((a) => a.type === "step").map((a) => ({
       id: a.id,
       timestamp: a.timestamp,
+      createdAt: a.createdAt,
       ...toStepData(a.data, a.content),
     })),
   );

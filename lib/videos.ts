@@ -3,7 +3,7 @@ import type { Sql } from "./db/mod.ts";
 import type { Storage } from "./storage/s3.ts";
 import type { Playback } from "./storage/playback.ts";
 import { hashToken, newToken } from "./tokens.ts";
-import { isStepImageKey } from "./guide.ts";
+import { stepImageKey, stepUid } from "./guide.ts";
 
 /** Video statuses, in the order a recording passes them. */
 export type VideoStatus =
@@ -35,6 +35,7 @@ export interface VideoRow {
   doc_status: DocStatus | null;
   doc_progress: number | null;
   doc_error: string | null;
+  doc_images: number;
   recovered: boolean;
   upload_closed: boolean;
   finished_at: Date | null;
@@ -109,6 +110,17 @@ export function videoKeys(video: Pick<VideoRow, "id" | "s3_key">): string[] {
   return [video.s3_key, `${dir}video.webm`, `${dir}video.mp4`, `${dir}thumb.jpg`];
 }
 
+/**
+ * Every key a guide's screenshots can have: step ids are numbered, and the row counts the most a
+ * guide job ever stored (also ones it stored and never wrote as steps).
+ */
+function stepImageKeys(video: Pick<VideoRow, "id" | "doc_images">): string[] {
+  return Array.from(
+    { length: video.doc_images },
+    (_, i) => stepImageKey(video.id, stepUid(video.id, i + 1)),
+  );
+}
+
 /** Deletes a video: its objects (best effort, an open upload aborted) and its rows. */
 export async function deleteVideo(sql: Sql, storage: Storage, id: string): Promise<void> {
   const [video] = await sql<VideoRow[]>`SELECT * FROM videos WHERE id = ${id}`;
@@ -116,10 +128,9 @@ export async function deleteVideo(sql: Sql, storage: Storage, id: string): Promi
   if (video.upload_id && !video.upload_closed) {
     await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
   }
-  const steps = await sql`SELECT data ->> 'imageKey' AS key FROM annotations
-    WHERE video_id = ${video.id} AND type = 'step'`;
-  const stepKeys = steps.map((s) => s.key).filter((k) => isStepImageKey(video.id, k));
-  for (const key of [...videoKeys(video), ...stepKeys]) await storage.delete(key).catch(() => {});
+  for (const key of [...videoKeys(video), ...stepImageKeys(video)]) {
+    await storage.delete(key).catch(() => {});
+  }
   await sql.begin(async (tx) => {
     await tx`DELETE FROM annotations WHERE video_id = ${video.id}`;
     await tx`DELETE FROM videos WHERE id = ${video.id}`;

@@ -1,8 +1,10 @@
--- Auto-doc: the guide job's progress and failure on the video, and full-text search over what
--- was said and shown: video titles, comments, and the title and text of every step.
+-- Auto-doc: the guide job's progress and failure on the video, how many screenshots it may have
+-- stored (so deleting the video deletes them all), and full-text search over what was said and
+-- shown: video titles, comments, and the title and text of every step.
 ALTER TABLE videos
   ADD COLUMN doc_progress INT,
   ADD COLUMN doc_error TEXT,
+  ADD COLUMN doc_images INT NOT NULL DEFAULT 0,
   ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, ''))) STORED;
 
 CREATE INDEX videos_search_idx ON videos USING GIN (search);

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
 import { listSteps } from "../lib/guide.ts";
+import { stepImagePath } from "../lib/step_order.ts";
 import { Layout, page } from "../components/Layout.tsx";
 import { Island } from "../components/Island.tsx";
 import { Guide, type GuideStep } from "../islands/Guide.tsx";
@@ -25,7 +26,7 @@ export function guidePageRoutes(app: AppContext): Hono {
       timestamp: s.timestamp,
       title: s.title,
       text: s.text,
-      imageUrl: s.imageKey ? `/api/videos/${video.id}/steps/${s.index}.jpg` : null,
+      imageUrl: s.imageKey ? stepImagePath(video.id, s) : null,
     }));
     const title = video.title || "Untitled recording";
     const status = video.doc_status === "failed"

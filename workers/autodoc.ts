@@ -10,9 +10,9 @@ import type { Rooms } from "../lib/collab/rooms.ts";
 import { probeDuration, ToolMissingError, type Tools } from "../lib/ffmpeg.ts";
 import { PermanentJobError } from "../lib/jobs/runner.ts";
 import type { Job } from "../lib/jobs/queue.ts";
-import { framePath, sampleFrames } from "../lib/autodoc/frames.ts";
+import { framePath, sampleFrames, UnreadableVideoError } from "../lib/autodoc/frames.ts";
 import { type Segment, SegmentFinder } from "../lib/autodoc/segments.ts";
-import { OcrPool } from "../lib/autodoc/ocr.ts";
+import { type OcrPage, OcrPool } from "../lib/autodoc/ocr.ts";
 import { type DraftStep, mergeSteps, pageText } from "../lib/autodoc/page.ts";
 import { type NewStep, replaceSteps, stepImageKey, stepUid } from "../lib/guide.ts";
 import { join } from "node:path";
@@ -45,7 +45,13 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
   const [video] = await sql`
     SELECT id, status, s3_key, processed_key, duration FROM videos WHERE id = ${job.videoId}`;
   if (!video || !["ready", "failed"].includes(video.status)) return null;
-  await setProgress(sql, video.id, 0);
+  // Progress is written until the run ends either way: a read still finishing after a failure
+  // must not mark the video as running again.
+  let ended = false;
+  const progress = async (percent: number) => {
+    if (!ended) await setProgress(sql, video.id, percent);
+  };
+  await progress(0);
   const dir = await Deno.makeTempDir({ prefix: "videoflow-autodoc-" });
   const started = performance.now();
   let pool: OcrPool | null = null;
@@ -67,13 +73,9 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
       else if (f.index > 0) await Deno.remove(framePath(framesDir, f.index - 1)).catch(() => {});
       if (performance.now() - lastReport > 1000 && duration > 0) {
         lastReport = performance.now();
-        await setProgress(
-          sql,
-          video.id,
-          Math.min(DECODE_SHARE, (f.time / duration) * DECODE_SHARE),
-        );
+        await progress(Math.min(DECODE_SHARE, (f.time / duration) * DECODE_SHARE));
       }
-    });
+    }, decodeTimeoutMs(duration));
     const last = finder.finish();
     if (last) segments.push(last);
     const decodeS = (performance.now() - started) / 1000;
@@ -82,17 +84,17 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
     const ocrStarted = performance.now();
     const drafts: DraftStep[] = [];
     if (segments.length > 0) {
-      pool = await OcrPool.start(Math.min(deps.ocrWorkers, segments.length));
-      let done = 0;
-      const pages = await Promise.all(segments.map(async (s) => {
-        const page = await pool!.read(framePath(framesDir, s.frame));
-        done++;
-        await setProgress(
-          sql,
-          video.id,
-          DECODE_SHARE + (done / segments.length) * (95 - DECODE_SHARE),
-        );
-        return page;
+      const ocr = pool = await OcrPool.start(Math.min(deps.ocrWorkers, segments.length));
+      const pages: OcrPage[] = [];
+      let next = 0;
+      // As many reads in flight as workers: a frame is loaded only when a worker is free.
+      await Promise.all(Array.from({ length: ocr.size }, async () => {
+        while (next < segments.length) {
+          const i = next++;
+          pages[i] = await ocr.read(framePath(framesDir, segments[i].frame));
+          const done = pages.filter(Boolean).length;
+          await progress(DECODE_SHARE + (done / segments.length) * (95 - DECODE_SHARE));
+        }
       }));
       segments.forEach((s, i) =>
         drafts.push({ ...pageText(pages[i]), timestamp: s.start, frame: s.frame })
@@ -101,7 +103,10 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
     const ocrS = (performance.now() - ocrStarted) / 1000;
     const merged = mergeSteps(drafts);
 
-    // 3. Store the screenshots, then swap the steps in one document transaction.
+    // 3. Store the screenshots, then swap the steps in one document transaction. The row learns
+    // first how many there may be, so deleting the video finds them all whatever happens next.
+    await sql`UPDATE videos SET doc_images = GREATEST(doc_images, ${merged.length})
+      WHERE id = ${video.id}`;
     const steps: NewStep[] = [];
     for (const [i, d] of merged.entries()) {
       const key = stepImageKey(video.id, stepUid(video.id, i + 1));
@@ -115,10 +120,15 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
       });
     }
     const room = await deps.rooms.open(video.id);
-    if (!room) return null; // deleted meanwhile; its objects go with it
+    if (!room) {
+      // Deleted meanwhile: take back what this run stored.
+      for (const s of steps) await storage.delete(s.imageKey!).catch(() => {});
+      return null;
+    }
     await room.pullLog();
     const unused = await replaceSteps(room, steps);
     for (const key of unused) await storage.delete(key).catch(() => {});
+    ended = true;
     await sql`UPDATE videos SET doc_status = 'done', doc_progress = 100, doc_error = NULL,
       updated_at = NOW() WHERE id = ${video.id}`;
     return {
@@ -130,15 +140,25 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
       totalS: (performance.now() - started) / 1000,
     };
   } catch (err) {
+    ended = true;
     if (err instanceof ToolMissingError) throw new PermanentJobError(err.message);
-    const message = err instanceof Error ? err.message : String(err);
-    await sql`UPDATE videos SET doc_status = 'pending', doc_error = ${`retrying after: ${message}`}
+    if (err instanceof UnreadableVideoError) {
+      throw new PermanentJobError(`the recording cannot be read: ${err.message}`);
+    }
+    // Tried again later; the details go to the log, not to every viewer.
+    await sql`UPDATE videos SET doc_status = 'pending',
+      doc_error = 'a temporary problem stopped the guide: it will be tried again'
       WHERE id = ${video.id}`.catch(() => {});
     throw err;
   } finally {
     await pool?.close().catch(() => {});
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** The longest decoding may take: far past what it needs (about 0.02 s per second of video). */
+function decodeTimeoutMs(durationS: number): number {
+  return Math.max(600, durationS * 2) * 1000;
 }
 
 async function setProgress(sql: Sql, videoId: string, percent: number): Promise<void> {

@@ -1,6 +1,6 @@
 /** The player's Steps tab: the guide auto-doc wrote, its progress while it is written, or why not. */
 import { formatTime } from "../../lib/format.ts";
-import type { Step } from "../../lib/step_order.ts";
+import { type Step, stepImagePath } from "../../lib/step_order.ts";
 import type { DocView } from "./api.ts";
 
 /** Props of {@link Steps}. */
@@ -69,7 +69,7 @@ export function Steps(
               {s.imageKey
                 ? (
                   <img
-                    src={`/api/videos/${videoId}/steps/${s.index}.jpg`}
+                    src={stepImagePath(videoId, s)}
                     alt=""
                     loading="lazy"
                     class="h-12 w-20 shrink-0 rounded border border-slate-200 bg-white object-cover"

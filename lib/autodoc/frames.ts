@@ -5,6 +5,11 @@
 import { join } from "node:path";
 import { ToolMissingError, type Tools } from "../ffmpeg.ts";
 
+/** The file has no frame ffmpeg can decode: trying again cannot help. */
+export class UnreadableVideoError extends Error {
+  override name = "UnreadableVideoError";
+}
+
 /** Size of the frames compared. */
 export const SMALL_WIDTH = 160;
 export const SMALL_HEIGHT = 90;
@@ -36,6 +41,7 @@ export async function sampleFrames(
   input: string,
   dir: string,
   onFrame: (frame: SampledFrame) => Promise<void> | void,
+  timeoutMs = 3_600_000,
 ): Promise<number> {
   const frameBytes = SMALL_WIDTH * SMALL_HEIGHT;
   let child: Deno.ChildProcess;
@@ -76,6 +82,13 @@ export async function sampleFrames(
     throw err;
   }
   const stderr = new Response(child.stderr).text();
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, timeoutMs);
   let index = 0;
   let pending = new Uint8Array(frameBytes);
   let filled = 0;
@@ -101,8 +114,11 @@ export async function sampleFrames(
     } catch { /* already gone */ }
     await child.status;
     throw err;
+  } finally {
+    clearTimeout(deadline);
   }
   const status = await child.status;
+  if (timedOut) throw new Error(`decoding took over ${Math.round(timeoutMs / 1000)} s`);
   if (!status.success) {
     const tail = (await stderr).trim().split("\n").slice(-3).join(" | ");
     // A damaged tail (a recording cut off mid-cluster) still leaves everything before it readable.
@@ -110,7 +126,9 @@ export async function sampleFrames(
       console.warn(`ffmpeg stopped after ${index} frames of ${input}: ${tail}`);
       return index;
     }
-    throw new Error(`ffmpeg could not decode the video: ${tail || `exit ${status.code}`}`);
+    throw new UnreadableVideoError(
+      `ffmpeg could not decode the video: ${tail || `exit ${status.code}`}`,
+    );
   }
   return index;
 }

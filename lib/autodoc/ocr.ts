@@ -34,8 +34,10 @@ export interface OcrPage {
   lines: OcrLine[];
 }
 
-/** How long starting a worker may take before it counts as broken. */
+/** How long starting the workers may take before they count as broken. */
 const WORKER_START_MS = 60_000;
+/** How long one frame may take (about 0.3 s is usual). */
+const READ_MS = 60_000;
 
 /** Where the `4.0.0_best_int` English data is (the smaller, faster model of the package). */
 export function englishDataDir(): string {
@@ -56,31 +58,42 @@ export class OcrPool {
         `the OCR language data is missing (${data}): reinstall @tesseract.js-data/eng`,
       );
     }
-    const scheduler = createScheduler();
-    try {
-      const started = await Promise.all(
-        Array.from({ length: workers }, () =>
-          withTimeout(
-            createWorker("eng", OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: "none" }),
-            WORKER_START_MS,
-            "starting an OCR worker timed out",
-          )),
-      );
-      for (const w of started) scheduler.addWorker(w);
-    } catch (err) {
-      await scheduler.terminate().catch(() => {});
+    const starting = Array.from(
+      { length: workers },
+      () => createWorker("eng", OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: "none" }),
+    );
+    const settled = await withTimeout(
+      Promise.allSettled(starting),
+      WORKER_START_MS,
+      "starting the OCR workers timed out",
+    ).catch((err) => {
+      // Workers that start after the deadline are stopped when they do.
+      for (const p of starting) p.then((w) => w.terminate()).catch(() => {});
       throw err;
+    });
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) {
+      for (const r of settled) {
+        if (r.status === "fulfilled") await r.value.terminate().catch(() => {});
+      }
+      throw failed.reason;
     }
+    const scheduler = createScheduler();
+    for (const r of settled) if (r.status === "fulfilled") scheduler.addWorker(r.value);
     return new OcrPool(scheduler, workers);
   }
 
-  /** Reads an image file (JPEG or PNG). */
+  /** Reads an image file (JPEG or PNG). A read that takes over a minute counts as stuck. */
   async read(path: string): Promise<OcrPage> {
     const image = await Deno.readFile(path);
-    const { data } = await this.scheduler.addJob("recognize", Buffer.from(image.buffer), {}, {
-      blocks: true,
-      text: false,
-    });
+    const { data } = await withTimeout(
+      this.scheduler.addJob("recognize", Buffer.from(image.buffer), {}, {
+        blocks: true,
+        text: false,
+      }),
+      READ_MS,
+      "reading a frame took over a minute",
+    );
     const lines: OcrLine[] = [];
     for (const block of data.blocks ?? []) {
       for (const para of block.paragraphs) {

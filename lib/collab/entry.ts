@@ -17,7 +17,7 @@ export interface AnnotationEntry {
 export const ANNOTATION_TYPES = ["comment", "step"] as const;
 /** Largest content, in characters. */
 export const MAX_CONTENT = 5000;
-/** Largest `data` of a comment, in characters of JSON. */
+/** Largest `data`, in characters of JSON (a step's title and text fit well within). */
 const MAX_DATA = 10_000;
 
 /**
@@ -46,11 +46,13 @@ export function invalidEntry(key: string, value: unknown, duration: number | nul
   if (typeof e.createdAt !== "string" || Number.isNaN(Date.parse(e.createdAt))) {
     return "createdAt is not a date";
   }
+  // Data stays small: it is copied to every viewer and into the rows.
+  if (e.data && JSON.stringify(e.data).length > MAX_DATA) return "data is too large";
+  // PostgreSQL stores no NUL character in text: one would stop the rows from following.
+  if (JSON.stringify(value).includes("\\u0000")) return "a text holds a NUL character";
   if (e.type === "step") return invalidStepData(e.data);
   if (e.data !== undefined && e.data !== null && typeof e.data !== "object") {
     return "data is not an object";
   }
-  // Free-form data stays small: it is copied to every viewer and into the rows.
-  if (e.data && JSON.stringify(e.data).length > MAX_DATA) return "data is too large";
   return null;
 }

@@ -35,6 +35,8 @@ Deno.test("a well-formed annotation passes; each broken field is named", () => {
     [id, { ...good, createdAt: "yesterday" }, /createdAt/],
     [id, { ...good, data: { blob: "x".repeat(10_001) } }, /too large/],
     [id, { ...good, type: "step" }, /data is not an object/],
+    [id, { ...good, content: "a\u0000b" }, /NUL/],
+    [id, { ...good, type: "step", data: { ...step, junk: "x".repeat(10_001) } }, /too large/],
     [id, { ...good, type: "step", data: { ...step, title: "x".repeat(201) } }, /title/],
     [id, { ...good, type: "step", data: { ...step, text: 7 } }, /text/],
     [id, { ...good, type: "step", data: { ...step, imageKey: {} } }, /imageKey/],

@@ -34,6 +34,12 @@ export interface Peer {
   close(code: number, reason: string): void;
 }
 
+/** Whether a document value is a guide step. */
+function isStep(value: unknown): boolean {
+  return typeof value === "object" && value !== null &&
+    (value as { type?: unknown }).type === "step";
+}
+
 /** A message that is not valid y-websocket protocol. */
 export class InvalidMessage extends Error {
   override name = "InvalidMessage";
@@ -112,10 +118,19 @@ export class Room {
       const value = this.annotations.get(key);
       return value !== undefined && invalidEntry(key, value, this.duration) !== null;
     });
-    if (invalid.length > 0) {
+    // Guide steps change only through the server (auto-doc and the owner's API): a client's
+    // addition, edit or removal of a step is undone.
+    const stepChanges = [...event.changes.keys].filter(([key, change]) =>
+      isStep(change.oldValue) || isStep(this.annotations.get(key))
+    );
+    if (invalid.length > 0 || stepChanges.length > 0) {
       queueMicrotask(() =>
         this.doc.transact(() => {
           for (const key of invalid) this.annotations.delete(key);
+          for (const [key, change] of stepChanges) {
+            if (isStep(change.oldValue)) this.annotations.set(key, change.oldValue);
+            else this.annotations.delete(key);
+          }
         }, FROM_SERVER)
       );
     }

@@ -19,11 +19,14 @@ import {
   stepsInDoc,
 } from "../../lib/guide.ts";
 import { enqueueJob } from "../../lib/jobs/queue.ts";
+import { stepImagePath } from "../../lib/step_order.ts";
 import { loadVideo, requestOrigin, requireOwner } from "./videos.ts";
 
+const noNul = (s: string) => !s.includes("\u0000");
 const editSchema = z.object({
-  title: z.string().trim().min(1, "title is empty").max(MAX_TITLE).optional(),
-  text: z.string().max(MAX_TEXT).optional(),
+  title: z.string().trim().min(1, "title is empty").max(MAX_TITLE)
+    .refine(noNul, "title holds a NUL character").optional(),
+  text: z.string().max(MAX_TEXT).refine(noNul, "text holds a NUL character").optional(),
 }).refine((b) => b.title !== undefined || b.text !== undefined, {
   message: "give a title or a text",
 });
@@ -39,7 +42,7 @@ function stepJson(videoId: string, s: Step, origin: string) {
     title: s.title,
     text: s.text,
     confidence: s.confidence,
-    imageUrl: s.imageKey ? `${origin}/api/videos/${videoId}/steps/${s.index}.jpg` : null,
+    imageUrl: s.imageKey ? `${origin}${stepImagePath(videoId, s)}` : null,
   };
 }
 
@@ -79,18 +82,28 @@ export function docRoutes(app: AppContext): Hono {
 
   routes.get("/:id/steps/:file", async (c) => {
     const video = await loadVideo(app, c);
-    const n = /^([1-9]\d{0,5})\.jpg$/.exec(c.req.param("file"))?.[1];
-    if (!n) throw new ApiError(400, "bad_step", "ask for /steps/{number}.jpg, from 1");
+    // `{n}.jpg`: the nth step in the guide's current order (the Markdown export's links);
+    // `{stepId}.jpg`: that step wherever it moves (the pages' links).
+    const name = /^(?:([1-9]\d{0,5})|([0-9a-fA-F-]{36}))\.jpg$/.exec(c.req.param("file"));
+    if (!name || (name[2] && !isUuid(name[2]))) {
+      throw new ApiError(
+        400,
+        "bad_step",
+        "ask for /steps/{number}.jpg (from 1) or /steps/{stepId}.jpg",
+      );
+    }
+    const pick = (steps: Step[]) =>
+      name[1] ? steps[Number(name[1]) - 1] : steps.find((s) => s.id === name[2].toLowerCase());
     // The rows follow the live document a moment behind; a viewer who just saw a step arrive
     // asks for its image at once, so the document answers what the rows do not have yet.
-    let step: Step | undefined = (await listSteps(sql, video.id))[Number(n) - 1];
+    let step = pick(await listSteps(sql, video.id));
     if (!step || !isStepImageKey(video.id, step.imageKey)) {
       const room = await app.rooms.open(video.id);
-      if (room) step = stepsInDoc(room)[Number(n) - 1];
+      if (room) step = pick(stepsInDoc(room));
     }
-    if (!step) throw new ApiError(404, "not_found", `the guide has no step ${n}`);
+    if (!step) throw new ApiError(404, "not_found", "the guide has no such step");
     if (!isStepImageKey(video.id, step.imageKey)) {
-      throw new ApiError(404, "not_found", `step ${n} has no screenshot`);
+      throw new ApiError(404, "not_found", `step ${step.index} has no screenshot`);
     }
     const url = await app.playback.url(step.imageKey, requestOrigin(app, c));
     // The signed URL expires: never let a cache keep this answer.
@@ -104,15 +117,16 @@ export function docRoutes(app: AppContext): Hono {
     if (video.status !== "ready" && video.status !== "failed") {
       throw new ApiError(409, "not_ready", "the recording is not processed yet");
     }
-    const [queued] = await sql`SELECT id FROM jobs WHERE video_id = ${video.id}
-      AND kind = 'autodoc' AND status IN ('queued', 'running')`;
-    if (!queued) {
-      await sql.begin(async (tx) => {
-        await tx`UPDATE videos SET doc_status = 'pending', doc_progress = 0, doc_error = NULL
-          WHERE id = ${video.id}`;
-        await enqueueJob(tx, "autodoc", video.id);
-      });
-    }
+    await sql.begin(async (tx) => {
+      // The video's row, locked: two requests at once queue one job, not two.
+      await tx`SELECT id FROM videos WHERE id = ${video.id} FOR UPDATE`;
+      const [queued] = await tx`SELECT id FROM jobs WHERE video_id = ${video.id}
+        AND kind = 'autodoc' AND status IN ('queued', 'running')`;
+      if (queued) return;
+      await tx`UPDATE videos SET doc_status = 'pending', doc_progress = 0, doc_error = NULL
+        WHERE id = ${video.id}`;
+      await enqueueJob(tx, "autodoc", video.id);
+    });
     return c.json({ status: "pending" }, 202);
   });
 

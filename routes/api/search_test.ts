@@ -46,6 +46,7 @@ Deno.test("search finds titles and comments by stemmed words, with deep links an
   assert.ok(Array.isArray(odd.body.hits));
   const [{ count }] = await server.services.db.sql`SELECT count(*)::int AS count FROM videos`;
   assert.equal(count, 2);
+  assert.equal((await searchFor(server.url, "deploy\u0000")).status, 200, "a NUL is no 500");
   assert.equal((await searchFor(server.url, "   ")).status, 400);
   assert.equal((await searchFor(server.url, "x".repeat(201))).status, 400);
 });
