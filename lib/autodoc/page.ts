@@ -17,8 +17,13 @@ export const SAME_TEXT = 0.85;
 interface Fragment {
   text: string;
   size: number;
+  x0: number;
+  x1: number;
   y0: number;
   confidence: number;
+  /** Index of the line it came from, and whether that line held more than this fragment. */
+  line: number;
+  split: boolean;
 }
 
 /** What a step says. */
@@ -39,8 +44,10 @@ function median(values: number[]): number {
  * Each piece gets the line's row-fit size scaled by its words' heights, so the heading half of a
  * joined line keeps its size and the menu half does not borrow it.
  */
-function fragments(line: OcrLine): Fragment[] {
+function fragments(line: OcrLine, index: number): Fragment[] {
   const words = line.words.filter((w) => w.confidence >= MIN_WORD_CONFIDENCE && /\w/.test(w.text));
+  // A lone character (an icon, the cursor's edge) is not text worth a line.
+  if (words.length === 1 && (words[0].text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < 2) return [];
   const groups: OcrWord[][] = [];
   for (const w of words) {
     const group = groups.at(-1);
@@ -53,9 +60,43 @@ function fragments(line: OcrLine): Fragment[] {
   return groups.map((g, i) => ({
     text: g.map((w) => w.text).join(" "),
     size: groups.length === 1 ? line.rowHeight : line.rowHeight * (heights[i] / tallest),
+    x0: g[0].x0,
+    x1: g.at(-1)!.x1,
     y0: Math.min(...g.map((w) => w.y0)),
     confidence: g.reduce((sum, w) => sum + w.confidence, 0) / g.length,
+    line: index,
+    split: groups.length > 1,
   }));
+}
+
+/**
+ * Puts a side column before the main one. Tesseract reads a side menu and the page beside it as
+ * one column of lines, each menu item glued to the text on its row ("Billing Type an email…").
+ * When lines were split at one place and each side also has lines of its own (so the two sides
+ * keep their own rhythm, unlike a table's rows), the left side is read first, then the right;
+ * lines spanning both (a top bar) keep their place before or after.
+ */
+export function readingOrder<F extends Pick<Fragment, "x0" | "x1" | "split" | "line">>(
+  pieces: F[],
+): F[] {
+  const starts = pieces.filter((f, i) => f.split && i > 0 && pieces[i - 1].line === f.line)
+    .map((f) => f.x0);
+  if (starts.length < 2) return pieces;
+  const edge = median(starts);
+  const near = (x: number) => Math.abs(x - edge) <= 24;
+  if (starts.filter(near).length < starts.length * 0.75) return pieces;
+  const side = (f: F) => (f.x1 <= edge - 8 ? "left" : f.x0 >= edge - 24 ? "right" : "both");
+  const alone = (which: string) => pieces.some((f) => !f.split && side(f) === which);
+  if (!alone("left") || !alone("right")) return pieces;
+  const first = pieces.findIndex((f) => side(f) !== "both");
+  const before = pieces.slice(0, first);
+  const rest = pieces.slice(first);
+  return [
+    ...before,
+    ...rest.filter((f) => side(f) === "left"),
+    ...rest.filter((f) => side(f) === "right"),
+    ...rest.filter((f) => side(f) === "both"),
+  ];
 }
 
 /**
@@ -63,7 +104,7 @@ function fragments(line: OcrLine): Fragment[] {
  * higher line), the text every other line in tesseract's reading order.
  */
 export function pageText(page: OcrPage): PageText {
-  const pieces = page.lines.flatMap(fragments);
+  const pieces = readingOrder(page.lines.flatMap((l, i) => fragments(l, i)));
   let title: Fragment | null = null;
   for (const f of pieces) {
     if (f.y0 > page.height * TITLE_ZONE || (f.text.match(/[A-Za-z]/g)?.length ?? 0) < 3) continue;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type DraftStep, mergeSteps, pageText, textSimilarity } from "./page.ts";
+import { type DraftStep, mergeSteps, pageText, readingOrder, textSimilarity } from "./page.ts";
 import type { OcrLine, OcrWord } from "./ocr.ts";
 
 /** A line of words laid out left to right from `x`, `size` pixels tall. */
@@ -78,4 +78,39 @@ Deno.test("steps: textless screens dropped, near-repeats folded into the step be
   ]);
   assert.equal(textSimilarity("a b", "c d"), 1, "one-letter words do not count");
   assert.equal(textSimilarity("alpha beta", "beta gamma"), 0.5);
+});
+
+/** Two pieces of text on one row, as tesseract joins them. */
+function joined(left: string, right: string, y: number, rightSize = 24): OcrLine {
+  const a = line(left, 28, y, 22), b = line(right, 300, y, rightSize);
+  return { ...a, words: [...a.words, ...b.words], rowHeight: rightSize };
+}
+
+Deno.test("a side menu glued to the page's rows is read before the page, a table is not split", () => {
+  const sidebar = {
+    width: 1280,
+    height: 720,
+    lines: [
+      line("Northwind Console", 28, 22, 26),
+      joined("Overview", "Invite your teammates", 110, 44),
+      line("Projects", 28, 158, 22),
+      joined("Billing", "Type an email address.", 200),
+      joined("Settings", "Editors can trim recordings.", 248),
+      line("Invitations expire after seven days.", 300, 296, 24),
+    ],
+  };
+  const read = pageText(sidebar);
+  assert.equal(read.title, "Invite your teammates");
+  assert.equal(
+    read.text,
+    "Northwind Console\nOverview\nProjects\nBilling\nSettings\nType an email address.\n" +
+      "Editors can trim recordings.\nInvitations expire after seven days.",
+  );
+  // Every row split at the same place and nothing on its own: a table, read row by row.
+  const table = [joined("Region", "eu-west-1", 100), joined("Plan", "Business", 140)]
+    .flatMap((l, i) => [
+      { x0: l.words[0].x0, x1: l.words[0].x1, split: true, line: i, text: l.words[0].text },
+      { x0: l.words[1].x0, x1: l.words.at(-1)!.x1, split: true, line: i, text: "v" },
+    ]);
+  assert.deepEqual(readingOrder(table), table);
 });
