@@ -8,7 +8,8 @@ export const PIXEL_DELTA = 24;
 /**
  * Share of changed pixels that makes a new screen. Measured: a change of screen moved 3–38 % of the
  * pixels (3.6–4.1 % between the test recordings' console screens, which share their top bar and
- * menu), a moving cursor 0.06–0.15 % here and up to 1 % elsewhere; 1.5 % keeps a margin both ways.
+ * menu; 9–49 % between VideoFlow's own pages), a moving cursor 0.06–0.15 % here and up to 1 %
+ * elsewhere; 1.5 % keeps a margin both ways.
  */
 export const CHANGE_SHARE = 0.015;
 /** Shortest time a screen must hold to count as a step. */
