@@ -125,6 +125,7 @@ Deno.test({
 
       // A word only shown on screen, found from the library, opens the player at its step.
       await viewer.goto(`${server.url}/`);
+      assert.equal(await viewer.getByTestId("guide-link").getAttribute("href"), `/v/${id}/doc`);
       await viewer.getByTestId("search-input").fill("quarterly");
       await viewer.getByTestId("search-input").press("Enter");
       const hit = viewer.getByTestId("search-hit");

@@ -118,6 +118,15 @@ export function Library({ videos: initial }: LibraryProps) {
               </div>
             </a>
             <div class="flex gap-3 px-4 pb-3 pt-2 text-sm">
+              {v.doc?.status === "done" && (
+                <a
+                  href={`/v/${v.id}/doc`}
+                  data-testid="guide-link"
+                  class="text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                >
+                  Guide
+                </a>
+              )}
               {owned[v.id] && (
                 <>
                   <button
