@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { originCheck } from "./lib/origin.ts";
 import { bodyLimit } from "hono/body-limit";
 import type { AppContext } from "./lib/context.ts";
 import { ApiError, errorBody } from "./lib/http.ts";
@@ -22,11 +23,39 @@ import { staticRoutes } from "./routes/static.ts";
 /** Largest JSON body the API takes (chunks have their own limit). */
 const JSON_BODY_LIMIT = 64 * 1024;
 
+/**
+ * Security headers: a Content-Security-Policy the islands satisfy (scripts and styles from this
+ * origin only; inline style attributes for positions and colours; media and images also from the
+ * S3 endpoint playback URLs point at), no framing by other sites, no MIME sniffing, and origin-only
+ * referrers.
+ */
+function securityHeaders(ctx: AppContext): Parameters<typeof secureHeaders>[0] {
+  const s3 = ctx.config.s3 ? [new URL(ctx.config.s3.publicEndpoint).origin] : [];
+  return {
+    crossOriginResourcePolicy: "cross-origin",
+    referrerPolicy: "strict-origin-when-cross-origin",
+    xFrameOptions: "DENY",
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", "data:", "blob:", ...s3],
+      mediaSrc: ["'self'", "blob:", ...s3],
+      connectSrc: ["'self'", ...s3],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  };
+}
+
 /** The whole HTTP surface of VideoFlow. */
 export function createApp(ctx: AppContext): Hono {
   const app = new Hono();
   app.use(requestId());
-  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(secureHeaders(securityHeaders(ctx)));
+  app.use(originCheck(ctx.config));
   app.use("/api/*", async (c, next) => {
     if (c.req.method === "PUT" && c.req.path.includes("/chunks/")) return await next();
     return await bodyLimit({

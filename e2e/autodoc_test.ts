@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { startTestServer } from "../test_support/server.ts";
-import { launchBrowser } from "../test_support/browser.ts";
+import { cspViolations, launchBrowser } from "../test_support/browser.ts";
 import { uploadRecording, waitFor, waitForDoc, waitForStatus } from "../test_support/helpers.ts";
 import { CONSOLE_SLIDES, makeSlideRecording } from "../test_support/slides.ts";
 import { storageKeys } from "../lib/format.ts";
@@ -147,6 +147,7 @@ Deno.test({
       await viewer.getByTestId("tab-steps").click();
       const active = viewer.locator("[data-testid=step][aria-current=step]");
       assert.match(await active.innerText(), /Configure billing alerts/);
+      assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");
     } finally {
       await runner.stop();
       await browser.close();
@@ -183,6 +184,7 @@ Deno.test({
       );
       await page.goto(`${server.url}/v/${id}/doc`);
       assert.match(await page.getByTestId("doc-status").innerText(), /ffmpeg not found/);
+      assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");
     } finally {
       await runner.stop();
       await browser.close();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { startTestServer } from "../test_support/server.ts";
-import { launchBrowser } from "../test_support/browser.ts";
+import { cspViolations, launchBrowser } from "../test_support/browser.ts";
 import { waitFor } from "../test_support/helpers.ts";
 import { seedReadyVideo, videoMetadata } from "./helpers.ts";
 
@@ -58,6 +58,7 @@ Deno.test({
         3000,
         "A's playhead on B's timeline",
       );
+      assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");
     } finally {
       await browser.close();
     }

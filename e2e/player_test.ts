@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startTestServer } from "../test_support/server.ts";
-import { launchBrowser } from "../test_support/browser.ts";
+import { cspViolations, launchBrowser } from "../test_support/browser.ts";
 import { waitFor } from "../test_support/helpers.ts";
 import { seedReadyVideo, videoMetadata } from "./helpers.ts";
 
@@ -74,6 +74,7 @@ Deno.test({
         );
         assert.equal(overflow, false, `${path} scrolls sideways at 390 px`);
       }
+      assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");
     } finally {
       await browser.close();
     }

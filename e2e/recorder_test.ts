@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startTestServer } from "../test_support/server.ts";
-import { launchBrowser } from "../test_support/browser.ts";
+import { cspViolations, launchBrowser } from "../test_support/browser.ts";
 import { getVideoJson, waitFor, waitForStatus } from "../test_support/helpers.ts";
 
 const SCREENSHOTS = new URL("../docs/screenshots/", import.meta.url).pathname;
@@ -91,6 +91,7 @@ Deno.test({
       const video = await getVideoJson(server.url, id);
       assert.equal(video.mimeType, "video/webm");
       assert.deepEqual(pageErrors, []);
+      assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");
     } finally {
       await browser.close();
     }

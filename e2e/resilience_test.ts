@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startTestServer } from "../test_support/server.ts";
-import { launchBrowser } from "../test_support/browser.ts";
+import { cspViolations, launchBrowser } from "../test_support/browser.ts";
 import { CuttableProxy } from "../test_support/proxy.ts";
 import { originalKey, readObject, waitFor } from "../test_support/helpers.ts";
 import { sha256 } from "../test_support/media.ts";
@@ -46,6 +46,7 @@ Deno.test({
       assert.equal(stored.bytes, sizes.reduce((a, b) => a + b, 0));
       const object = await readObject(server.services.storage, originalKey(id));
       assert.equal(sha256(object), await producedSha256(page), "byte for byte");
+      assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");
     } finally {
       await browser.close();
       proxy.close();
@@ -93,6 +94,7 @@ Deno.test({
       assert.equal(stored.bytes, recorded.reduce((a, b) => a + b, 0));
       const video = await (await fetch(`${server.url}/api/videos/${id}`)).json();
       assert.equal(video.status, "processing");
+      assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");
     } finally {
       await browser.close();
     }

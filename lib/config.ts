@@ -28,6 +28,8 @@ export interface Config {
   /** Bucket name, also used by the embedded server. */
   bucket: string;
   publicUrl: string | null;
+  /** Other origins whose pages may call the API and open the sockets (third-party recorders). */
+  allowedOrigins: string[];
   ingestPartBytes: number;
   ingestMaxChunkBytes: number;
   maxVideoBytes: number;
@@ -70,6 +72,24 @@ function urlVar(env: Env, name: string): string | null {
   } catch {
     throw new ConfigError(`${name}=${raw} is not a valid URL: set it like http://host:port`);
   }
+}
+
+function originsVar(env: Env, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  return raw.split(",").map((o) => o.trim()).filter(Boolean).map((o) => {
+    try {
+      const url = new URL(o);
+      if (!["http:", "https:"].includes(url.protocol) || url.origin !== o.replace(/\/$/, "")) {
+        throw new Error();
+      }
+      return url.origin;
+    } catch {
+      throw new ConfigError(
+        `${name} holds ${o}, which is not an origin: list origins like https://app.example.com, comma-separated`,
+      );
+    }
+  });
 }
 
 function boolVar(env: Env, name: string, fallback: boolean): boolean {
@@ -133,6 +153,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     s3: s3Settings(env, bucket),
     bucket,
     publicUrl: urlVar(env, "PUBLIC_URL"),
+    allowedOrigins: originsVar(env, "ALLOWED_ORIGINS"),
     ingestPartBytes: partBytes,
     ingestMaxChunkBytes: intVar(env, "INGEST_MAX_CHUNK_BYTES", 16 * MiB, 1, 63 * MiB),
     maxVideoBytes,

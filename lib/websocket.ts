@@ -3,6 +3,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
 import { errorBody } from "./http.ts";
+import type { Config } from "./config.ts";
+import { refuseOrigin, trustedOrigin } from "./origin.ts";
 
 /** One connection's handler: gets every message in order, and is told when the socket goes. */
 export interface SocketHandler {
@@ -12,13 +14,17 @@ export interface SocketHandler {
 
 /**
  * The handlers of a WebSocket route whose binary messages arrive as ArrayBuffers: a check that
- * the request is a complete WebSocket handshake (a 426 or 400 JSON answer otherwise, where Deno
- * would throw), then the upgrade, with one handler per connection made by `open`.
+ * the request comes from a trusted page (403) and is a complete WebSocket handshake (a 426 or 400
+ * JSON answer otherwise, where Deno would throw), then the upgrade, with one handler per
+ * connection made by `open`.
  */
 export function socketRoute(
+  config: Config,
   open: (c: Context, ws: WSContext) => SocketHandler,
 ): [MiddlewareHandler, MiddlewareHandler] {
   const handshake: MiddlewareHandler = async (c, next) => {
+    // A socket opened by another site's page would act with this browser's cookies.
+    if (!trustedOrigin(c, config)) return refuseOrigin(c);
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return c.json(errorBody("upgrade_required", "connect with a WebSocket"), 426);
     }

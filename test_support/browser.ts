@@ -6,8 +6,34 @@ export function chromiumPath(): string {
   return Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 }
 
-/** Launches Chromium as the recorder tests need it. */
+const violations = new WeakMap<Browser, string[]>();
+
+/**
+ * What the Content-Security-Policy blocked in any page of this browser: a blocked script,
+ * style, image, media or socket would break the page, so the browser tests check this is empty.
+ */
+export function cspViolations(browser: Browser): string[] {
+  return violations.get(browser) ?? [];
+}
+
+/** Launches Chromium as the recorder tests need it, watching every page for CSP violations. */
 export async function launchBrowser(): Promise<Browser> {
+  const browser = await launch();
+  const found: string[] = [];
+  violations.set(browser, found);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    context.on("page", (page) =>
+      page.on("console", (m) => {
+        if (/Content Security Policy/i.test(m.text())) found.push(m.text());
+      }));
+    return context;
+  };
+  return browser;
+}
+
+async function launch(): Promise<Browser> {
   return await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,

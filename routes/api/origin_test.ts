@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { startTestServer } from "../../test_support/server.ts";
+import { createRecording } from "../../lib/ingest/client.ts";
+
+const EVIL = "https://evil.example";
+
+/** Sends a raw WebSocket handshake and returns the status line's code. */
+async function handshakeStatus(url: string, origin?: string): Promise<number> {
+  const u = new URL(url);
+  const conn = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
+  try {
+    const lines = [
+      `GET ${u.pathname} HTTP/1.1`,
+      `Host: ${u.host}`,
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+      "Sec-WebSocket-Version: 13",
+      ...(origin ? [`Origin: ${origin}`] : []),
+    ];
+    await conn.write(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
+    const buf = new Uint8Array(256);
+    const n = await conn.read(buf);
+    return Number(new TextDecoder().decode(buf.subarray(0, n ?? 0)).split(" ")[1]);
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("pages carry a CSP, no framing, no sniffing and origin-only referrers", async () => {
+  await using server = await startTestServer({}, { jobs: false });
+  for (const path of ["/", "/record", "/api/videos"]) {
+    const res = await fetch(`${server.url}${path}`);
+    await res.body?.cancel();
+    const csp = res.headers.get("content-security-policy") ?? "";
+    assert.match(csp, /default-src 'self'/, path);
+    assert.match(csp, /script-src 'self'(;|$)/, path);
+    assert.match(csp, /frame-ancestors 'none'/, path);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(res.headers.get("x-frame-options"), "DENY");
+    assert.equal(res.headers.get("referrer-policy"), "strict-origin-when-cross-origin");
+  }
+});
+
+Deno.test("another site's pages can change nothing and open no socket", async () => {
+  await using server = await startTestServer({ ALLOWED_ORIGINS: "https://recorder.example" }, {
+    jobs: false,
+  });
+  const create = (headers: Record<string, string>) =>
+    fetch(`${server.url}/api/videos`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ mimeType: "video/webm" }),
+    });
+  const refused = await create({ origin: EVIL });
+  assert.equal(refused.status, 403);
+  assert.equal((await refused.json()).error.code, "forbidden_origin");
+  assert.equal((await create({ "sec-fetch-site": "cross-site" })).status, 403);
+  const [{ count }] = await server.services.db.sql`SELECT count(*)::int AS count FROM videos`;
+  assert.equal(count, 0, "nothing was created");
+  // The app's own pages, an allowed origin, and clients that are not browsers go through.
+  const trusted: Record<string, string>[] = [
+    { origin: server.url },
+    { origin: "https://recorder.example" },
+    {},
+  ];
+  for (const headers of trusted) {
+    const res = await create(headers);
+    await res.body?.cancel();
+    assert.equal(res.status, 201, JSON.stringify(headers));
+  }
+
+  const rec = await createRecording(server.url, { mimeType: "video/webm" });
+  const rename = await fetch(`${server.url}/api/videos/${rec.id}`, {
+    method: "PATCH",
+    headers: { origin: EVIL, authorization: `Bearer ${rec.uploadToken}` },
+    body: JSON.stringify({ title: "hijacked" }),
+  });
+  assert.equal(rename.status, 403);
+  await rename.body?.cancel();
+  const video = await (await fetch(`${server.url}/api/videos/${rec.id}`)).json();
+  assert.equal(video.title, null);
+
+  for (const path of [`/api/collab/${rec.id}`, `/api/videos/${rec.id}/ingest`]) {
+    assert.equal(await handshakeStatus(`${server.url}${path}`, EVIL), 403, path);
+    assert.equal(await handshakeStatus(`${server.url}${path}`, server.url), 101, path);
+  }
+});
