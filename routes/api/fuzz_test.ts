@@ -1,0 +1,169 @@
+/**
+ * Property-based: random JSON, strings and bytes thrown at every API route and at both sockets
+ * never get a 5xx, never crash the server, and never touch a recording streaming at the same time.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { createRecording, IngestClient, sendChunks } from "../../lib/ingest/client.ts";
+import { startTestServer } from "../../test_support/server.ts";
+import { makeWebm, sha256, splitEvenly } from "../../test_support/media.ts";
+import { originalKey, readObject } from "../../test_support/helpers.ts";
+
+/** Every API route, with `{id}` for a video and `{uid}` for an annotation or step. */
+const ROUTES: [string, string][] = [
+  ["GET", "/api/videos"],
+  ["POST", "/api/videos"],
+  ["GET", "/api/videos/{id}"],
+  ["PATCH", "/api/videos/{id}"],
+  ["DELETE", "/api/videos/{id}"],
+  ["PUT", "/api/videos/{id}/chunks/{n}"],
+  ["POST", "/api/videos/{id}/finish"],
+  ["POST", "/api/videos/{id}/cancel"],
+  ["GET", "/api/videos/{id}/annotations"],
+  ["POST", "/api/videos/{id}/annotations"],
+  ["DELETE", "/api/videos/{id}/annotations/{uid}"],
+  ["GET", "/api/videos/{id}/doc"],
+  ["GET", "/api/videos/{id}/doc.md"],
+  ["POST", "/api/videos/{id}/doc"],
+  ["GET", "/api/videos/{id}/steps/{n}.jpg"],
+  ["PATCH", "/api/videos/{id}/steps/{uid}"],
+  ["DELETE", "/api/videos/{id}/steps/{uid}"],
+  ["PUT", "/api/videos/{id}/steps"],
+  ["GET", "/api/search?q={text}"],
+  ["GET", "/v/{id}?t={text}"],
+  ["GET", "/v/{id}/doc"],
+  ["GET", "/?q={text}"],
+  ["GET", "/media/{text}?exp={n}&sig={text}"],
+  ["GET", "/healthz"],
+];
+
+const idArb = (ids: string[]) =>
+  fc.oneof(
+    ...(ids.length > 0 ? [fc.constantFrom(...ids)] : []),
+    fc.uuid(),
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom("..", "%00", "%2e%2e%2f", "'; DROP TABLE videos; --", "0".repeat(300)),
+  );
+
+const bodyArb = fc.oneof(
+  fc.json({ maxDepth: 3 }),
+  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+  fc.record({
+    title: fc.oneof(fc.string({ maxLength: 300 }), fc.integer()),
+    mimeType: fc.constantFrom("video/webm", "video/mp4;codecs=avc1", "text/html", ""),
+    timestamp: fc.oneof(fc.double(), fc.integer(), fc.string()),
+    content: fc.string({ maxLength: 6000 }),
+    text: fc.string({ maxLength: 100 }),
+    ids: fc.array(fc.uuid(), { maxLength: 5 }),
+    type: fc.constantFrom("comment", "step", "virus"),
+  }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  fc.uint8Array({ maxLength: 2048 }).map((b) => new TextDecoder().decode(b)),
+  fc.constant(""),
+);
+
+Deno.test({
+  name: "random requests and socket messages get no 5xx and leave a live recording intact",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startTestServer({}, { jobs: false });
+    // A recording streaming all along, whose bytes must come out exactly as sent.
+    const bytes = await Deno.readFile(await makeWebm(12, 800));
+    const chunks = splitEvenly(bytes, 12);
+    const live = await createRecording(server.url);
+    const client = await IngestClient.connect(live.ingestUrl, live.uploadToken);
+    let sent = 0;
+    const streaming = (async () => {
+      for (; sent < chunks.length - 1; sent++) {
+        await sendChunks(client, chunks.slice(0, sent + 1), sent);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    })();
+    // A second video whose owner token the fuzzer uses, so owner paths see random input too.
+    const sandbox = await createRecording(server.url, { mimeType: "video/webm" });
+    const ids = [live.id, sandbox.id];
+    const fails: string[] = [];
+    const statuses = new Map<number, number>();
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ROUTES),
+        idArb(ids),
+        idArb([]),
+        fc.oneof(fc.nat(), fc.integer(), fc.string({ maxLength: 8 })),
+        fc.string({ maxLength: 60 }),
+        bodyArb,
+        fc.constantFrom("application/json", "text/plain", "application/octet-stream", "x/y"),
+        fc.constantFrom(sandbox.uploadToken, "", "garbage", live.id),
+        async ([method, template], id, uid, n, text, body, type, token) => {
+          const path = template.replace("{id}", encodeURIComponent(id))
+            .replace("{uid}", encodeURIComponent(uid)).replace("{n}", encodeURIComponent(String(n)))
+            .replaceAll("{text}", encodeURIComponent(text));
+          const res = await fetch(`${server.url}${path}`, {
+            method,
+            headers: { "content-type": type, authorization: `Bearer ${token}` },
+            body: method === "GET" || method === "HEAD" ? undefined : body,
+          });
+          await res.body?.cancel();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status >= 500) fails.push(`${method} ${path} → ${res.status}`);
+          return res.status < 500;
+        },
+      ),
+      { numRuns: 1000 },
+    );
+
+    // Sockets: random frames to both, for the live video and others.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("collab", "ingest"),
+        idArb(ids),
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 512 }),
+            fc.string({ maxLength: 200 }),
+            fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+            fc.record({
+              type: fc.constantFrom("hello", "finish", "cancel", "ping"),
+              token: fc.string(),
+              lastSeq: fc.integer(),
+              seq: fc.integer(),
+            }).map((v) => JSON.stringify(v)),
+          ),
+          { maxLength: 8 },
+        ),
+        async (kind, id, messages) => {
+          const path = kind === "collab"
+            ? `/api/collab/${encodeURIComponent(id)}`
+            : `/api/videos/${encodeURIComponent(id)}/ingest`;
+          const ws = new WebSocket(`${server.url.replace("http", "ws")}${path}`);
+          ws.binaryType = "arraybuffer";
+          const closed = new Promise<void>((r) => ws.onclose = () => r());
+          ws.onerror = () => {};
+          const opened = await Promise.race([
+            new Promise<boolean>((r) => ws.onopen = () => r(true)),
+            closed.then(() => false),
+          ]);
+          if (opened) {
+            for (const m of messages) if (ws.readyState === WebSocket.OPEN) ws.send(m);
+            await new Promise((r) => setTimeout(r, 20));
+            ws.close();
+          }
+          await closed;
+          return true;
+        },
+      ),
+      { numRuns: 200 },
+    );
+    assert.deepEqual(fails, []);
+    console.log("statuses:", Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])));
+
+    // Still healthy, and the recording finishes with every byte as sent.
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    await streaming;
+    await sendChunks(client, chunks, chunks.length - 1);
+    assert.equal((await client.finish(chunks.length - 1, 12_000)).type, "done");
+    const stored = await readObject(server.services.storage, originalKey(live.id));
+    assert.equal(sha256(stored), sha256(bytes));
+  },
+});
