@@ -30,6 +30,12 @@ export interface Config {
   publicUrl: string | null;
   /** Other origins whose pages may call the API and open the sockets (third-party recorders). */
   allowedOrigins: string[];
+  /** Recordings one client may start a minute (0: no limit). */
+  recordingsPerMinute: number;
+  /** WebSocket connections one client may open a minute, both sockets together (0: no limit). */
+  socketsPerMinute: number;
+  /** Take the client's address from `X-Forwarded-For` (behind a proxy that sets it). */
+  trustProxy: boolean;
   ingestPartBytes: number;
   ingestMaxChunkBytes: number;
   maxVideoBytes: number;
@@ -154,6 +160,9 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     bucket,
     publicUrl: urlVar(env, "PUBLIC_URL"),
     allowedOrigins: originsVar(env, "ALLOWED_ORIGINS"),
+    recordingsPerMinute: intVar(env, "RATE_LIMIT_RECORDINGS_PER_MIN", 30, 0, 1_000_000),
+    socketsPerMinute: intVar(env, "RATE_LIMIT_SOCKETS_PER_MIN", 300, 0, 1_000_000),
+    trustProxy: boolVar(env, "TRUST_PROXY", false),
     ingestPartBytes: partBytes,
     ingestMaxChunkBytes: intVar(env, "INGEST_MAX_CHUNK_BYTES", 16 * MiB, 1, 63 * MiB),
     maxVideoBytes,

@@ -6,6 +6,7 @@ import type { Playback } from "./storage/playback.ts";
 import type { IngestRegistry } from "./ingest/registry.ts";
 import type { AssetManifest } from "./assets/build.ts";
 import type { Rooms } from "./collab/rooms.ts";
+import type { RateLimiter } from "./rate_limit.ts";
 
 /** The services of one running app. */
 export interface AppContext {
@@ -18,4 +19,6 @@ export interface AppContext {
   rooms: Rooms;
   /** The browser bundles and stylesheet this process serves. */
   assets: AssetManifest;
+  /** Per-client limits on starting recordings and opening sockets. */
+  limits: { recordings: RateLimiter; sockets: RateLimiter };
 }

@@ -13,6 +13,7 @@ import { mediaSigningKey, Playback } from "./storage/playback.ts";
 import { IngestRegistry } from "./ingest/registry.ts";
 import { buildAssets } from "./assets/build.ts";
 import { Rooms } from "./collab/rooms.ts";
+import { RateLimiter } from "./rate_limit.ts";
 
 /** The services of a process, with a way to close them in order. */
 export interface Services extends AppContext {
@@ -75,6 +76,10 @@ export async function openServices(config: Config): Promise<Services> {
       storage,
       playback: new Playback(storage, config.playbackUrlTtlS, signingKey),
       ingest,
+      limits: {
+        recordings: new RateLimiter(config.recordingsPerMinute),
+        sockets: new RateLimiter(config.socketsPerMinute),
+      },
       close: closeAll,
     };
   } catch (err) {

@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
 import { errorBody } from "./http.ts";
-import type { Config } from "./config.ts";
+import type { AppContext } from "./context.ts";
+import { rateLimit } from "./rate_limit.ts";
 import { refuseOrigin, trustedOrigin } from "./origin.ts";
 
 /** One connection's handler: gets every message in order, and is told when the socket goes. */
@@ -15,16 +16,16 @@ export interface SocketHandler {
 /**
  * The handlers of a WebSocket route whose binary messages arrive as ArrayBuffers: a check that
  * the request comes from a trusted page (403) and is a complete WebSocket handshake (a 426 or 400
- * JSON answer otherwise, where Deno would throw), then the upgrade, with one handler per
- * connection made by `open`.
+ * JSON answer otherwise, where Deno would throw), the client's connection rate (429), then the
+ * upgrade, with one handler per connection made by `open`.
  */
 export function socketRoute(
-  config: Config,
+  app: Pick<AppContext, "config" | "limits">,
   open: (c: Context, ws: WSContext) => SocketHandler,
-): [MiddlewareHandler, MiddlewareHandler] {
+): [MiddlewareHandler, MiddlewareHandler, MiddlewareHandler] {
   const handshake: MiddlewareHandler = async (c, next) => {
     // A socket opened by another site's page would act with this browser's cookies.
-    if (!trustedOrigin(c, config)) return refuseOrigin(c);
+    if (!trustedOrigin(c, app.config)) return refuseOrigin(c);
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return c.json(errorBody("upgrade_required", "connect with a WebSocket"), 426);
     }
@@ -49,5 +50,6 @@ export function socketRoute(
       },
     };
   });
-  return [handshake, upgrade];
+  const limit = rateLimit(app.limits.sockets, app.config.trustProxy, "connections");
+  return [handshake, limit, upgrade];
 }

@@ -96,7 +96,7 @@ export function collabRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get(
     "/:videoId",
-    ...socketRoute(app.config, (c, ws) => new CollabSocket(app, c.req.param("videoId") ?? "", ws)),
+    ...socketRoute(app, (c, ws) => new CollabSocket(app, c.req.param("videoId") ?? "", ws)),
   );
   return routes;
 }

@@ -147,7 +147,7 @@ export function ingestRoutes(app: AppContext): Hono {
 
   routes.get(
     "/:id/ingest",
-    ...socketRoute(app.config, (c, ws) => new IngestSocket(app, c.req.param("id") ?? "", ws)),
+    ...socketRoute(app, (c, ws) => new IngestSocket(app, c.req.param("id") ?? "", ws)),
   );
 
   routes.put(

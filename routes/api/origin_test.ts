@@ -86,3 +86,30 @@ Deno.test("another site's pages can change nothing and open no socket", async ()
     assert.equal(await handshakeStatus(`${server.url}${path}`, server.url), 101, path);
   }
 });
+
+Deno.test("starting recordings and opening sockets past a client's rate get 429", async () => {
+  await using server = await startTestServer({
+    RATE_LIMIT_RECORDINGS_PER_MIN: "3",
+    RATE_LIMIT_SOCKETS_PER_MIN: "2",
+  }, { jobs: false });
+  const statuses = [];
+  for (let i = 0; i < 4; i++) {
+    const res = await fetch(`${server.url}/api/videos`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mimeType: "video/webm" }),
+    });
+    statuses.push(res.status);
+    if (res.status === 429) {
+      assert.equal(res.headers.get("retry-after"), "20");
+      assert.equal((await res.json()).error.code, "rate_limited");
+    } else await res.body?.cancel();
+  }
+  assert.deepEqual(statuses, [201, 201, 201, 429]);
+  const [{ id }] = await server.services.db.sql`SELECT id FROM videos LIMIT 1`;
+  const sockets = [];
+  for (const path of [`/api/collab/${id}`, `/api/videos/${id}/ingest`, `/api/collab/${id}`]) {
+    sockets.push(await handshakeStatus(`${server.url}${path}`));
+  }
+  assert.deepEqual(sockets, [101, 101, 429], "both sockets count against one limit");
+});

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AppContext } from "../../lib/context.ts";
 import { ApiError, bearerToken, readJson, videoIdParam } from "../../lib/http.ts";
 import { tokenMatches } from "../../lib/tokens.ts";
+import { rateLimit } from "../../lib/rate_limit.ts";
 import {
   createRecording,
   deleteVideo,
@@ -63,7 +64,8 @@ export function videoRoutes(app: AppContext): Hono {
   const routes = new Hono();
   const { sql } = app.db;
 
-  routes.post("/", async (c) => {
+  const limit = rateLimit(app.limits.recordings, app.config.trustProxy, "new recordings");
+  routes.post("/", limit, async (c) => {
     const body = await readJson(c, createSchema);
     const { id, uploadToken } = await createRecording(sql, app.storage, {
       title: body.title || null,

@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import { RateLimiter } from "./rate_limit.ts";
+
+Deno.test("a bucket allows its rate, refills steadily, and keeps clients apart", () => {
+  const limiter = new RateLimiter(6); // one token every 10 s, six saved up
+  const t0 = 1_000_000;
+  for (let i = 0; i < 6; i++) assert.equal(limiter.take("a", t0), 0);
+  assert.equal(limiter.take("a", t0), 10, "the seventh waits 10 s");
+  assert.equal(limiter.take("b", t0), 0, "another client has its own bucket");
+  assert.equal(limiter.take("a", t0 + 5_000), 5);
+  assert.equal(limiter.take("a", t0 + 10_000), 0, "refilled after 10 s");
+  assert.equal(limiter.take("a", t0 + 10_000), 10);
+});
+
+Deno.test("a limit of 0 is no limit", () => {
+  const limiter = new RateLimiter(0);
+  for (let i = 0; i < 1000; i++) assert.equal(limiter.take("a"), 0);
+});
