@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startTestServer } from "../../test_support/server.ts";
 import { createRecording } from "../../lib/ingest/client.ts";
+import { startSharedS3 } from "../../test_support/workers.ts";
 
 const EVIL = "https://evil.example";
 
@@ -112,4 +113,31 @@ Deno.test("starting recordings and opening sockets past a client's rate get 429"
     sockets.push(await handshakeStatus(`${server.url}${path}`));
   }
   assert.deepEqual(sockets, [101, 101, 429], "both sockets count against one limit");
+});
+
+Deno.test("an expired playback URL is refused, by S3 and by the app's own media route", async () => {
+  await using s3 = await startSharedS3();
+  await using direct = await startTestServer({ ...s3.env, PLAYBACK_URL_TTL_S: "10" }, {
+    jobs: false,
+  });
+  await using embedded = await startTestServer({ PLAYBACK_URL_TTL_S: "10" }, { jobs: false });
+  const file = await Deno.makeTempFile();
+  await Deno.writeTextFile(file, "a screenshot");
+  const urls: string[] = [];
+  for (const server of [direct, embedded]) {
+    await server.services.storage.putFile("videos/x/thumb.jpg", file, "image/jpeg");
+    const url = await server.services.playback.url("videos/x/thumb.jpg", server.url);
+    const fresh = await fetch(url);
+    assert.equal(await fresh.text(), "a screenshot");
+    urls.push(url);
+  }
+  assert.ok(urls[0].includes("X-Amz-Expires=10"), "an S3 pre-signed URL");
+  assert.ok(urls[1].startsWith(`${embedded.url}/media/`), "an app media URL");
+  await new Promise((r) => setTimeout(r, 11_500));
+  for (const url of urls) {
+    const expired = await fetch(url);
+    assert.equal(expired.status, 403, url);
+    assert.doesNotMatch(await expired.text(), /a screenshot/);
+  }
+  await Deno.remove(file);
 });
