@@ -13,6 +13,7 @@ import { annotationRoutes } from "./routes/api/annotations.ts";
 import { collabRoutes } from "./routes/api/collab.ts";
 import { docRoutes } from "./routes/api/doc.ts";
 import { searchRoutes } from "./routes/api/search.ts";
+import { authRoutes } from "./routes/api/auth.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { homeRoutes } from "./routes/home.tsx";
 import { playerRoutes } from "./routes/player.tsx";
@@ -71,6 +72,7 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/api/videos", annotationRoutes(ctx));
   app.route("/api/videos", docRoutes(ctx));
   app.route("/api/search", searchRoutes(ctx));
+  app.route("/api", authRoutes(ctx));
   app.route("/api/collab", collabRoutes(ctx));
   app.route("/media", mediaRoutes(ctx));
   app.route("/", staticRoutes());

@@ -34,6 +34,10 @@ export interface Config {
   recordingsPerMinute: number;
   /** WebSocket connections one client may open a minute, both sockets together (0: no limit). */
   socketsPerMinute: number;
+  /** Sign-in attempts one client may make a minute (0: no limit). */
+  loginsPerMinute: number;
+  /** Accounts one client may create a minute (0: no limit). */
+  signupsPerMinute: number;
   /** Take the client's address from `X-Forwarded-For` (behind a proxy that sets it). */
   trustProxy: boolean;
   ingestPartBytes: number;
@@ -162,6 +166,8 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     allowedOrigins: originsVar(env, "ALLOWED_ORIGINS"),
     recordingsPerMinute: intVar(env, "RATE_LIMIT_RECORDINGS_PER_MIN", 30, 0, 1_000_000),
     socketsPerMinute: intVar(env, "RATE_LIMIT_SOCKETS_PER_MIN", 300, 0, 1_000_000),
+    loginsPerMinute: intVar(env, "RATE_LIMIT_LOGINS_PER_MIN", 10, 0, 1_000_000),
+    signupsPerMinute: intVar(env, "RATE_LIMIT_SIGNUPS_PER_MIN", 5, 0, 1_000_000),
     trustProxy: boolVar(env, "TRUST_PROXY", false),
     ingestPartBytes: partBytes,
     ingestMaxChunkBytes: intVar(env, "INGEST_MAX_CHUNK_BYTES", 16 * MiB, 1, 63 * MiB),
