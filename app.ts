@@ -19,6 +19,7 @@ import { homeRoutes } from "./routes/home.tsx";
 import { playerRoutes } from "./routes/player.tsx";
 import { guidePageRoutes } from "./routes/doc.tsx";
 import { recordRoutes } from "./routes/record.tsx";
+import { authPageRoutes } from "./routes/auth.tsx";
 import { staticRoutes } from "./routes/static.ts";
 
 /** Largest JSON body the API takes (chunks have their own limit). */
@@ -80,6 +81,7 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/", playerRoutes(ctx));
   app.route("/", guidePageRoutes(ctx));
   app.route("/", recordRoutes(ctx));
+  app.route("/", authPageRoutes(ctx));
 
   app.notFound((c) =>
     c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404)

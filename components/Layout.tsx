@@ -4,7 +4,14 @@ import type { AssetManifest } from "../lib/assets/build.ts";
 
 /** Wraps a page's body in the document, with its title and the scripts of its islands. */
 export function Layout(
-  props: { title: string; assets: AssetManifest; islands?: string[]; children: ComponentChildren },
+  props: {
+    title: string;
+    assets: AssetManifest;
+    islands?: string[];
+    /** The signed-in person, shown in the header with a sign-out button. */
+    user?: { name: string } | null;
+    children: ComponentChildren;
+  },
 ) {
   return (
     <html lang="en">
@@ -26,12 +33,34 @@ export function Layout(
             >
               VideoFlow
             </a>
-            <a
-              href="/record"
-              class="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-            >
-              New recording
-            </a>
+            <div class="flex items-center gap-3 text-sm">
+              {props.user
+                ? (
+                  <form method="post" action="/api/auth/logout" class="flex items-center gap-3">
+                    <span data-testid="user-name" class="text-slate-600">{props.user.name}</span>
+                    <button
+                      type="submit"
+                      class="text-slate-600 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    >
+                      Sign out
+                    </button>
+                  </form>
+                )
+                : (
+                  <a
+                    href="/login"
+                    class="text-slate-600 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                  >
+                    Sign in
+                  </a>
+                )}
+              <a
+                href="/record"
+                class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+              >
+                New recording
+              </a>
+            </div>
           </nav>
         </header>
         <main class="mx-auto max-w-6xl px-4 py-6">{props.children}</main>

@@ -5,6 +5,7 @@ import type { AppContext } from "../lib/context.ts";
 import { listSteps } from "../lib/guide.ts";
 import { stepImagePath } from "../lib/step_order.ts";
 import { Layout, page } from "../components/Layout.tsx";
+import { sessionUser } from "../lib/auth/sessions.ts";
 import { Island } from "../components/Island.tsx";
 import { Guide, type GuideStep } from "../islands/Guide.tsx";
 import { NotFound, pageVideo } from "./player.tsx";
@@ -18,8 +19,9 @@ const STATUS_TEXT: Record<string, string> = {
 export function guidePageRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get("/v/:id/doc", async (c) => {
+    const user = await sessionUser(app.db.sql, c);
     const video = await pageVideo(app, c.req.param("id"));
-    if (!video) return c.html(page(render(<NotFound app={app} />)), 404);
+    if (!video) return c.html(page(render(<NotFound app={app} user={user} />)), 404);
     const steps: GuideStep[] = (await listSteps(app.db.sql, video.id)).map((s) => ({
       id: s.id,
       index: s.index,
@@ -33,7 +35,12 @@ export function guidePageRoutes(app: AppContext): Hono {
       ? `The guide could not be made: ${video.doc_error ?? "unknown error"}`
       : STATUS_TEXT[video.doc_status ?? ""];
     return c.html(page(render(
-      <Layout title={`${title} — guide — VideoFlow`} assets={app.assets} islands={["Guide"]}>
+      <Layout
+        title={`${title} — guide — VideoFlow`}
+        assets={app.assets}
+        islands={["Guide"]}
+        user={user}
+      >
         <article class="mx-auto max-w-3xl">
           <header class="mb-8">
             <p class="text-sm font-medium uppercase tracking-wide text-indigo-700">

@@ -6,15 +6,16 @@ import { getVideo, videoJson, type VideoRow } from "../lib/videos.ts";
 import { listAnnotations } from "../lib/annotations.ts";
 import { isUuid } from "../lib/http.ts";
 import { Layout, page } from "../components/Layout.tsx";
+import { sessionUser, type User } from "../lib/auth/sessions.ts";
 import { Island } from "../components/Island.tsx";
 import { Player } from "../islands/Player.tsx";
 import type { VideoView } from "../islands/player/api.ts";
 import { requestOrigin } from "./api/videos.ts";
 
 /** The page for a video that does not exist (or no longer). */
-export function NotFound(props: { app: AppContext }) {
+export function NotFound(props: { app: AppContext; user: User | null }) {
   return (
-    <Layout title="Not found — VideoFlow" assets={props.app.assets}>
+    <Layout title="Not found — VideoFlow" assets={props.app.assets} user={props.user}>
       <div class="py-24 text-center">
         <h1 class="text-2xl font-semibold">This video does not exist</h1>
         <p class="mt-2 text-slate-600">It may have been deleted, or the link is mistyped.</p>
@@ -34,8 +35,9 @@ export async function pageVideo(app: AppContext, id: string): Promise<VideoRow |
 export function playerRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get("/v/:id", async (c) => {
+    const user = await sessionUser(app.db.sql, c);
     const row = await pageVideo(app, c.req.param("id"));
-    if (!row) return c.html(page(render(<NotFound app={app} />)), 404);
+    if (!row) return c.html(page(render(<NotFound app={app} user={user} />)), 404);
     const video = await videoJson(row, {
       signer: app.playback,
       origin: requestOrigin(app, c),
@@ -45,6 +47,7 @@ export function playerRoutes(app: AppContext): Hono {
     const startAt = Number.isFinite(t) && t >= 0 ? t : null;
     return c.html(page(render(
       <Layout
+        user={user}
         title={`${row.title || "Untitled recording"} — VideoFlow`}
         assets={app.assets}
         islands={["Player"]}

@@ -3,18 +3,21 @@ import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
 import { Layout, page } from "../components/Layout.tsx";
+import { sessionUser } from "../lib/auth/sessions.ts";
 import { Island } from "../components/Island.tsx";
 import { Recorder } from "../islands/Recorder.tsx";
 
 /** The recorder page. */
 export function recordRoutes(app: AppContext): Hono {
   const routes = new Hono();
-  routes.get("/record", (c) =>
-    c.html(page(render(
-      <Layout title="Record — VideoFlow" assets={app.assets} islands={["Recorder"]}>
+  routes.get("/record", async (c) => {
+    const user = await sessionUser(app.db.sql, c);
+    return c.html(page(render(
+      <Layout title="Record — VideoFlow" assets={app.assets} islands={["Recorder"]} user={user}>
         <h1 class="mb-5 text-center text-2xl font-semibold">New recording</h1>
         <Island name="Recorder" component={Recorder} props={{}} />
       </Layout>,
-    ))));
+    )));
+  });
   return routes;
 }

@@ -54,6 +54,12 @@ export function authRoutes(app: AppContext): Hono {
   });
 
   routes.post("/auth/logout", async (c) => {
+    // The page header's sign-out button is a plain form: it gets sent back to the library.
+    if (c.req.header("content-type")?.startsWith("application/x-www-form-urlencoded")) {
+      const form = await c.req.parseBody();
+      await endSession(sql, c, form.everywhere === "1");
+      return c.redirect("/", 303);
+    }
     const raw = await c.req.text();
     let everywhere = false;
     if (raw.trim()) {
