@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createRecording, IngestClient, sendChunks } from "./lib/ingest/client.ts";
-import { childEnv, ChildServer } from "./test_support/server.ts";
+import { createRecording, IngestClient, sendChunks, signIn } from "./lib/ingest/client.ts";
+import { childEnv, ChildServer, TEST_ACCOUNT } from "./test_support/server.ts";
 import { makeWebm, splitEvenly } from "./test_support/media.ts";
 import { waitForStatus } from "./test_support/helpers.ts";
 
@@ -16,7 +16,11 @@ Deno.test("with no configuration, the app runs on embedded PGlite and S3, and lo
 
     const bytes = await Deno.readFile(await makeWebm(6, 800));
     const chunks = splitEvenly(bytes, 2);
-    const rec = await createRecording(server.url);
+    const rec = await createRecording(
+      server.url,
+      undefined,
+      await signIn(server.url, TEST_ACCOUNT),
+    );
     const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
     await sendChunks(client, chunks);
     assert.equal((await client.finish(chunks.length - 1, 6000)).type, "done");

@@ -55,7 +55,7 @@ async function runOne(plan: Plan): Promise<Result> {
   let worker: Deno.ChildProcess | null = null;
   try {
     await using server = await startTestServer(s3.env, { jobOptions: { kinds: ["remux"] } });
-    const { id } = await uploadRecording(server.url, rec.path, { chunks: 20 });
+    const { id } = await uploadRecording(server, rec.path, { chunks: 20 });
     await waitForStatus(server.url, id, "ready", 600_000);
     const baselineS = await decodeSeconds(rec.path);
 

@@ -28,7 +28,7 @@ import {
   S3Process,
 } from "./proc.ts";
 import { report, reportStderr, type Table } from "./report.ts";
-import { medianRun, percentile, sleep, withTimeout } from "./util.ts";
+import { benchAuth, medianRun, percentile, sleep, withTimeout } from "./util.ts";
 
 const MiB = 1024 * 1024;
 const KiB = 1024;
@@ -421,7 +421,10 @@ async function seedVideos(bench: Bench, app: ChildServer, count: number): Promis
     const batch = Math.min(CONNECT_CONCURRENCY, count - i);
     ids.push(
       ...await Promise.all(
-        Array.from({ length: batch }, async () => (await createRecording(app.url)).id),
+        Array.from(
+          { length: batch },
+          async () => (await createRecording(app.url, undefined, await benchAuth(app.url))).id,
+        ),
       ),
     );
   }

@@ -21,7 +21,7 @@ import { createTestDatabase } from "../test_support/db.ts";
 import { busyShare, mib, readCpuSeconds, readMachineCpu, RssSampler, S3Process } from "./proc.ts";
 import { report, reportStderr, type Table } from "./report.ts";
 import { ChildServer } from "../test_support/server.ts";
-import { medianRun, percentile, sleep, withTimeout } from "./util.ts";
+import { benchAuth, medianRun, percentile, sleep, withTimeout } from "./util.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK_BYTES = MiB;
@@ -168,7 +168,11 @@ function expectType(msg: ServerMessage, type: string): void {
 /** Creates `n` recordings and opens their sockets. */
 function openRecorders(baseUrl: string, n: number): Promise<IngestClient[]> {
   return Promise.all(Array.from({ length: n }, async (_, i) => {
-    const rec = await createRecording(baseUrl, { title: `bench ${i}`, mimeType: MIME });
+    const rec = await createRecording(
+      baseUrl,
+      { title: `bench ${i}`, mimeType: MIME },
+      await benchAuth(baseUrl),
+    );
     return await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   }));
 }

@@ -1,4 +1,21 @@
 /** Small helpers the benchmarks share. */
+import { signIn } from "../lib/ingest/client.ts";
+
+const sessions = new Map<string, Promise<{ cookie: string }>>();
+
+/** The benchmark's account on the app at `baseUrl`, signed in once per app. */
+export function benchAuth(baseUrl: string): Promise<{ cookie: string }> {
+  let session = sessions.get(baseUrl);
+  if (!session) {
+    session = signIn(baseUrl, {
+      email: "bench@example.com",
+      password: "a long benchmark password",
+      name: "Benchmark",
+    });
+    sessions.set(baseUrl, session);
+  }
+  return session;
+}
 
 /** Resolves after `ms` (at once for a negative wait). */
 export function sleep(ms: number): Promise<void> {

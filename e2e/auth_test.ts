@@ -29,7 +29,7 @@ Deno.test({
 
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.waitForURL(`${server.url}/`);
-      await page.getByRole("link", { name: "Sign in" }).click();
+      await page.getByRole("navigation").getByRole("link", { name: "Sign in" }).click();
       await page.getByLabel("Email").fill("ana@example.com");
       await page.getByLabel("Password").fill("wrong password");
       await page.getByRole("button", { name: "Sign in" }).click();

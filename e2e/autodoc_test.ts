@@ -2,26 +2,21 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { startTestServer } from "../test_support/server.ts";
-import { cspViolations, launchBrowser } from "../test_support/browser.ts";
+import { cspViolations, launchBrowser, signInContext } from "../test_support/browser.ts";
 import { uploadRecording, waitFor, waitForDoc, waitForStatus } from "../test_support/helpers.ts";
 import { CONSOLE_SLIDES, makeSlideRecording } from "../test_support/slides.ts";
-import { storageKeys } from "../lib/format.ts";
 import { videoJobRunner } from "../workers/jobs.ts";
 import { videoMetadata } from "./helpers.ts";
 
 const SCREENSHOTS = new URL("../docs/screenshots/", import.meta.url).pathname;
 
-/** A page on which this browser owns `videoId` (holds its upload token, as the recorder leaves it). */
+/** A page signed in as the test account, which owns the videos the test uploads. */
 async function ownerPage(
   browser: Awaited<ReturnType<typeof launchBrowser>>,
-  id: string,
-  token: string,
+  server: { url: string; cookie: string },
 ) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript(
-    ([key, value]) => localStorage.setItem(key, value),
-    [storageKeys.owner(id), token],
-  );
+  await signInContext(context, server.url, server.cookie);
   return await context.newPage();
 }
 
@@ -37,7 +32,7 @@ Deno.test({
     const rec = await makeSlideRecording(CONSOLE_SLIDES);
     // Auto-doc is held back until the page is open, to watch the guide arrive.
     await using server = await startTestServer({}, { jobOptions: { kinds: ["remux"] } });
-    const { id, uploadToken } = await uploadRecording(server.url, rec.path, {
+    const { id } = await uploadRecording(server, rec.path, {
       title: "Northwind setup",
     });
     await waitForStatus(server.url, id, "ready");
@@ -50,7 +45,7 @@ Deno.test({
       { kinds: ["autodoc"], pollMs: 100 },
     );
     try {
-      const page = await ownerPage(browser, id, uploadToken);
+      const page = await ownerPage(browser, server);
       await page.goto(`${server.url}/v/${id}`);
       await videoMetadata(page);
       await page.getByTestId("tab-steps").click();
@@ -123,29 +118,30 @@ Deno.test({
       const listed = await viewer.getByTestId("step").allInnerTexts();
       assert.deepEqual(listed.map((t) => t.split("\n")[0].replace(/^\d+\.\s*/, "")), expected);
 
-      // A word only shown on screen, found from the library, opens the player at its step.
-      await viewer.goto(`${server.url}/`);
-      assert.equal(await viewer.getByTestId("guide-link").getAttribute("href"), `/v/${id}/doc`);
-      await viewer.getByTestId("search-input").fill("quarterly");
-      await viewer.getByTestId("search-input").press("Enter");
-      const hit = viewer.getByTestId("search-hit");
+      // A word only shown on screen, found from the owner's library, opens the player at its step.
+      await page.emulateMedia({ media: "screen" });
+      await page.goto(`${server.url}/`);
+      assert.equal(await page.getByTestId("guide-link").getAttribute("href"), `/v/${id}/doc`);
+      await page.getByTestId("search-input").fill("quarterly");
+      await page.getByTestId("search-input").press("Enter");
+      const hit = page.getByTestId("search-hit");
       await hit.first().waitFor();
       assert.equal(await hit.count(), 1);
       assert.equal(await hit.getAttribute("data-kind"), "step");
       assert.match(await hit.locator("mark").innerText(), /quarterly/i);
-      await viewer.screenshot({ path: join(SCREENSHOTS, "search.png") });
+      await page.screenshot({ path: join(SCREENSHOTS, "search.png") });
       await hit.click();
-      await videoMetadata(viewer);
+      await videoMetadata(page);
       await waitFor(
         async () => {
-          const t = await currentTime(viewer);
+          const t = await currentTime(page);
           return t >= rec.starts[3] && t < rec.starts[4];
         },
         5000,
         "the player at the step of slide 4",
       );
-      await viewer.getByTestId("tab-steps").click();
-      const active = viewer.locator("[data-testid=step][aria-current=step]");
+      await page.getByTestId("tab-steps").click();
+      const active = page.locator("[data-testid=step][aria-current=step]");
       assert.match(await active.innerText(), /Configure billing alerts/);
       assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");
     } finally {
@@ -162,7 +158,7 @@ Deno.test({
   async fn() {
     const rec = await makeSlideRecording(CONSOLE_SLIDES.slice(0, 2));
     await using server = await startTestServer({}, { jobOptions: { kinds: ["remux"] } });
-    const { id } = await uploadRecording(server.url, rec.path);
+    const { id } = await uploadRecording(server, rec.path);
     await waitForStatus(server.url, id, "ready");
     const runner = videoJobRunner(
       { ...server.config, ffmpegPath: "/nonexistent/ffmpeg" },

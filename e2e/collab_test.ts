@@ -17,7 +17,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     await using server = await startTestServer();
-    const videoId = await seedReadyVideo(server.url, "Design review");
+    const videoId = await seedReadyVideo(server, "Design review");
 
     const browser = await launchBrowser();
     try {

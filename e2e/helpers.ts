@@ -2,6 +2,7 @@
 import type { Browser, Page } from "playwright-core";
 import type { Sql } from "../lib/db/mod.ts";
 import { makeWebm } from "../test_support/media.ts";
+import { signInContext } from "../test_support/browser.ts";
 import { uploadRecording, waitForStatus } from "../test_support/helpers.ts";
 
 /**
@@ -29,9 +30,14 @@ const CHUNK_SPY = `(() => {
   };
 })();`;
 
-/** A recorder page at `baseUrl` with the chunk spy installed. */
-export async function recorderPage(browser: Browser, baseUrl: string): Promise<Page> {
+/** A recorder page at `baseUrl`, signed in with `cookie`, with the chunk spy installed. */
+export async function recorderPage(
+  browser: Browser,
+  baseUrl: string,
+  cookie: string,
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await signInContext(context, baseUrl, cookie);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
   await context.addInitScript(CHUNK_SPY);
   const page = await context.newPage();
@@ -69,13 +75,16 @@ export async function storedChunks(
 }
 
 /** Streams a 10-second recording made by ffmpeg to the server and waits until it is ready. */
-export async function seedReadyVideo(baseUrl: string, title: string): Promise<string> {
-  const rec = await uploadRecording(baseUrl, await makeWebm(10, 800), {
+export async function seedReadyVideo(
+  server: { url: string; cookie: string },
+  title: string,
+): Promise<string> {
+  const rec = await uploadRecording(server, await makeWebm(10, 800), {
     title,
     mimeType: "video/webm",
     chunks: 4,
   });
-  await waitForStatus(baseUrl, rec.id, "ready");
+  await waitForStatus(server.url, rec.id, "ready");
   return rec.id;
 }
 

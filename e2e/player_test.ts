@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startTestServer } from "../test_support/server.ts";
-import { cspViolations, launchBrowser } from "../test_support/browser.ts";
+import { cspViolations, launchBrowser, signInContext } from "../test_support/browser.ts";
 import { waitFor } from "../test_support/helpers.ts";
 import { seedReadyVideo, videoMetadata } from "./helpers.ts";
 
@@ -13,12 +13,13 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     await using server = await startTestServer();
-    const videoId = await seedReadyVideo(server.url, "Onboarding walkthrough");
+    const videoId = await seedReadyVideo(server, "Onboarding walkthrough");
 
     const browser = await launchBrowser();
     try {
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } }))
-        .newPage();
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await signInContext(context, server.url, server.cookie);
+      const page = await context.newPage();
       await page.goto(`${server.url}/v/${videoId}`);
       const player = page.getByTestId("player");
       await videoMetadata(page);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startTestServer } from "../test_support/server.ts";
-import { cspViolations, launchBrowser } from "../test_support/browser.ts";
+import { cspViolations, launchBrowser, signInContext } from "../test_support/browser.ts";
 import { getVideoJson, waitFor, waitForStatus } from "../test_support/helpers.ts";
 
 const SCREENSHOTS = new URL("../docs/screenshots/", import.meta.url).pathname;
@@ -16,6 +16,7 @@ Deno.test({
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await signInContext(context, server.url, server.cookie);
       await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
       const pageErrors: string[] = [];
       const page = await context.newPage();

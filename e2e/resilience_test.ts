@@ -22,7 +22,7 @@ Deno.test({
     const proxy = new CuttableProxy(server.port);
     const browser = await launchBrowser();
     try {
-      const page = await recorderPage(browser, proxy.url);
+      const page = await recorderPage(browser, proxy.url, server.cookie);
       await startRecording(page);
       await page.waitForTimeout(4000);
       proxy.cut();
@@ -62,7 +62,7 @@ Deno.test({
     await using server = await startTestServer({}, { jobs: false });
     const browser = await launchBrowser();
     try {
-      const page = await recorderPage(browser, server.url);
+      const page = await recorderPage(browser, server.url, server.cookie);
       await startRecording(page);
       await page.waitForTimeout(7000);
       // Reload once the recorder has stored what MediaRecorder gave it.

@@ -21,6 +21,8 @@ export interface GuideStep {
 export interface GuideProps {
   videoId: string;
   steps: GuideStep[];
+  /** The signed-in person owns the video. */
+  owned?: boolean;
 }
 
 async function send(videoId: string, path: string, method: string, body?: unknown) {
@@ -40,14 +42,15 @@ async function send(videoId: string, path: string, method: string, body?: unknow
 }
 
 /** The guide, editable by the owner. */
-export function Guide({ videoId, steps: initial }: GuideProps) {
+export function Guide({ videoId, steps: initial, owned = false }: GuideProps) {
   const [steps, setSteps] = useState(initial);
   const [isOwner, setIsOwner] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState({ title: "", text: "" });
   const [notice, setNotice] = useState<string | null>(null);
 
-  useEffect(() => setIsOwner(ownerToken(videoId) !== null), []);
+  // Owned through the account, or (a video from before accounts) through its upload token.
+  useEffect(() => setIsOwner(owned || ownerToken(videoId) !== null), []);
 
   const act = async (what: string, run: () => Promise<void>) => {
     try {

@@ -23,7 +23,9 @@ export function Library({ videos: initial }: LibraryProps) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    setOwned(Object.fromEntries(initial.map((v) => [v.id, ownerOf(v.id) !== null])));
+    setOwned(
+      Object.fromEntries(initial.map((v) => [v.id, v.owned === true || ownerOf(v.id) !== null])),
+    );
   }, []);
 
   const rename = async (v: VideoView) => {

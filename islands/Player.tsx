@@ -10,7 +10,7 @@ import {
   fetchVideo,
   ownerToken,
   regenerateDoc,
-  renameVideo,
+  updateVideo,
   type VideoView,
 } from "./player/api.ts";
 import { colorFor, useCollab } from "./player/collab.ts";
@@ -37,9 +37,10 @@ const STATUS_TEXT: Record<string, string> = {
 };
 
 /** Whether this browser may delete a comment: it wrote it, or it owns the video. */
-function canDelete(videoId: string, uid: string): boolean {
+function canDelete(videoId: string, uid: string, owned: boolean): boolean {
   try {
-    return localStorage.getItem(storageKeys.comment(uid)) !== null || ownerToken(videoId) !== null;
+    return owned || localStorage.getItem(storageKeys.comment(uid)) !== null ||
+      ownerToken(videoId) !== null;
   } catch {
     return false;
   }
@@ -75,7 +76,8 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   );
 
   useEffect(() => {
-    setIsOwner(ownerToken(initial.id) !== null);
+    // Owned through the account, or (a video from before accounts) through its upload token.
+    setIsOwner(initial.owned === true || ownerToken(initial.id) !== null);
     // Asked once (the name field), remembered; a guest name until then.
     let name = localStorage.getItem(storageKeys.author);
     if (!name) {
@@ -235,10 +237,24 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   const saveTitle = async () => {
     if (title.trim() === (video.title ?? "")) return;
     try {
-      setVideo(await renameVideo(video.id, title.trim()));
+      setVideo(await updateVideo(video.id, { title: title.trim() }));
       setNotice("Title saved");
     } catch (err) {
       setNotice(`Title not saved: ${(err as Error).message}`);
+    }
+  };
+
+  const changeVisibility = async (visibility: "private" | "link") => {
+    try {
+      const updated = await updateVideo(video.id, { visibility });
+      setVideo((v) => ({ ...v, visibility: updated.visibility }));
+      setNotice(
+        visibility === "private"
+          ? "Only you can see this video now"
+          : "Anyone with the link can see this video",
+      );
+    } catch (err) {
+      setNotice(`Not changed: ${(err as Error).message}`);
     }
   };
 
@@ -404,6 +420,19 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
           >
             Copy link
           </button>
+          {isOwner && (
+            <select
+              aria-label="Who can see this video"
+              data-testid="visibility"
+              class="rounded-md border border-slate-300 bg-white px-2 py-1.5"
+              value={video.visibility}
+              onChange={(e) =>
+                changeVisibility((e.target as HTMLSelectElement).value as "private" | "link")}
+            >
+              <option value="link">Anyone with the link</option>
+              <option value="private">Only me</option>
+            </select>
+          )}
           {video.playbackUrl && (
             <a
               href={video.playbackUrl}
@@ -484,7 +513,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
                     {formatTime(a.timestamp)}
                   </button>
                   <span class="truncate font-medium text-slate-700">{a.author ?? "Anonymous"}</span>
-                  {canDelete(video.id, a.id) && (
+                  {canDelete(video.id, a.id, isOwner) && (
                     <button
                       type="button"
                       class="ml-auto text-xs text-slate-400 hover:text-rose-600 focus-visible:outline-2 focus-visible:outline-indigo-600"

@@ -50,8 +50,16 @@ export function splitHighlights(
   return { snippet, highlights };
 }
 
-/** Searches the library for `query` (web-search syntax: words, "phrases", -exclusions, or). */
-export async function search(sql: Sql, query: string, limit = 30): Promise<SearchHit[]> {
+/**
+ * Searches a person's own videos for `query` (web-search syntax: words, "phrases", -exclusions,
+ * or). Another person's videos never show, whoever can open their links.
+ */
+export async function search(
+  sql: Sql,
+  ownerId: string,
+  query: string,
+  limit = 30,
+): Promise<SearchHit[]> {
   // Control characters mean nothing to a search, and PostgreSQL refuses NUL in text.
   // deno-lint-ignore no-control-regex
   query = query.replace(/[\u0000-\u001f\u007f]/g, " ");
@@ -61,7 +69,8 @@ export async function search(sql: Sql, query: string, limit = 30): Promise<Searc
       SELECT 'video' AS kind, v.id AS video_id, v.title AS video_title, NULL::uuid AS uid,
         0::float AS timestamp, coalesce(v.title, '') AS body, ts_rank(v.search, q.query) AS rank
       FROM videos v, q
-      WHERE v.search @@ q.query AND v.status NOT IN ('cancelled', 'deleting')
+      WHERE v.search @@ q.query AND v.owner_id = ${ownerId}
+        AND v.status NOT IN ('cancelled', 'deleting')
       UNION ALL
       SELECT a.type, a.video_id, v.title, a.uid, a.timestamp,
         CASE WHEN a.type = 'step'
@@ -69,7 +78,8 @@ export async function search(sql: Sql, query: string, limit = 30): Promise<Searc
           ELSE coalesce(a.content, '') END,
         ts_rank(a.search, q.query) * CASE WHEN a.type = 'step' THEN 1 ELSE 1.2 END
       FROM annotations a JOIN videos v ON v.id = a.video_id, q
-      WHERE a.search @@ q.query AND v.status NOT IN ('cancelled', 'deleting')
+      WHERE a.search @@ q.query AND v.owner_id = ${ownerId}
+        AND v.status NOT IN ('cancelled', 'deleting')
       ORDER BY rank DESC, video_id, timestamp
       LIMIT ${limit}
     )

@@ -4,6 +4,7 @@ import type { Storage } from "./storage/s3.ts";
 import type { Playback } from "./storage/playback.ts";
 import { hashToken, newToken } from "./tokens.ts";
 import { stepImageKey, stepUid } from "./guide.ts";
+import type { User } from "./auth/sessions.ts";
 
 /** Video statuses, in the order a recording passes them. */
 export type VideoStatus =
@@ -36,6 +37,8 @@ export interface VideoRow {
   doc_progress: number | null;
   doc_error: string | null;
   doc_images: number;
+  owner_id: string | null;
+  visibility: "private" | "link";
   recovered: boolean;
   upload_closed: boolean;
   finished_at: Date | null;
@@ -59,7 +62,7 @@ export function extensionFor(mime: string): string {
 export async function createRecording(
   sql: Sql,
   storage: Storage,
-  input: { title: string | null; mimeType: string; partBytes: number },
+  input: { title: string | null; mimeType: string; partBytes: number; ownerId: string | null },
 ): Promise<{ id: string; uploadToken: string }> {
   const id = crypto.randomUUID();
   const key = `videos/${id}/original.${extensionFor(input.mimeType)}`;
@@ -68,9 +71,9 @@ export async function createRecording(
   const uploadToken = newToken();
   await sql`
     INSERT INTO videos (id, title, s3_key, status, upload_id, mime_type, upload_token_hash,
-      part_bytes)
+      part_bytes, owner_id)
     VALUES (${id}, ${input.title}, ${key}, 'recording', ${uploadId}, ${input.mimeType.trim()},
-      ${hashToken(uploadToken)}, ${input.partBytes})`;
+      ${hashToken(uploadToken)}, ${input.partBytes}, ${input.ownerId})`;
   return { id, uploadToken };
 }
 
@@ -80,17 +83,28 @@ export async function getVideo(sql: Sql, id: string): Promise<VideoRow | null> {
   return row ?? null;
 }
 
-/** Videos, newest first, without cancelled ones. */
-export async function listVideos(sql: Sql, limit = 100, offset = 0): Promise<VideoRow[]> {
+/** A person's videos, newest first, without cancelled ones. */
+export async function listVideos(
+  sql: Sql,
+  ownerId: string,
+  limit = 100,
+  offset = 0,
+): Promise<VideoRow[]> {
   return await sql<VideoRow[]>`
-    SELECT * FROM videos WHERE status NOT IN ('cancelled', 'deleting')
+    SELECT * FROM videos WHERE owner_id = ${ownerId} AND status NOT IN ('cancelled', 'deleting')
     ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
 }
 
-/** Renames a video; returns the updated row. */
-export async function renameVideo(sql: Sql, id: string, title: string): Promise<VideoRow | null> {
+/** Renames a video or changes who sees it; returns the updated row. */
+export async function updateVideo(
+  sql: Sql,
+  id: string,
+  change: { title?: string; visibility?: "private" | "link" },
+): Promise<VideoRow | null> {
   const [row] = await sql<VideoRow[]>`
-    UPDATE videos SET title = ${title}, updated_at = NOW() WHERE id = ${id} RETURNING *`;
+    UPDATE videos SET title = COALESCE(${change.title ?? null}, title),
+      visibility = COALESCE(${change.visibility ?? null}, visibility), updated_at = NOW()
+    WHERE id = ${id} RETURNING *`;
   return row ?? null;
 }
 
@@ -137,10 +151,14 @@ export async function deleteVideo(sql: Sql, storage: Storage, id: string): Promi
   });
 }
 
-/** The API's JSON for a video; `playback` set adds `playbackUrl` and `thumbnailUrl`. */
+/**
+ * The API's JSON for a video; `playback` set adds `playbackUrl` and `thumbnailUrl` (pass it only
+ * for someone allowed to view the video); `viewer` set adds whether they own it.
+ */
 export async function videoJson(
   video: VideoRow,
   playback?: { signer: Playback; origin: string },
+  viewer?: User | null,
 ): Promise<Record<string, unknown>> {
   const json: Record<string, unknown> = {
     id: video.id,
@@ -165,7 +183,9 @@ export async function videoJson(
     createdAt: video.created_at.toISOString(),
     finishedAt: video.finished_at?.toISOString() ?? null,
     url: `/v/${video.id}`,
+    visibility: video.visibility,
   };
+  if (viewer !== undefined) json.owned = viewer !== null && viewer.id === video.owner_id;
   if (playback) {
     const playable = video.status === "ready" || video.status === "processing" ||
       (video.status === "failed" && video.finished_at !== null);

@@ -17,11 +17,11 @@ export interface SocketHandler {
  * The handlers of a WebSocket route whose binary messages arrive as ArrayBuffers: a check that
  * the request comes from a trusted page (403) and is a complete WebSocket handshake (a 426 or 400
  * JSON answer otherwise, where Deno would throw), the client's connection rate (429), then the
- * upgrade, with one handler per connection made by `open`.
+ * upgrade, with one handler per connection made by `open` (given the request's `Cookie` header).
  */
 export function socketRoute(
   app: Pick<AppContext, "config" | "limits">,
-  open: (c: Context, ws: WSContext) => SocketHandler,
+  open: (c: Context, ws: WSContext, cookie: string | undefined) => SocketHandler,
 ): [MiddlewareHandler, MiddlewareHandler, MiddlewareHandler] {
   const handshake: MiddlewareHandler = async (c, next) => {
     // A socket opened by another site's page would act with this browser's cookies.
@@ -36,13 +36,15 @@ export function socketRoute(
   };
   const upgrade = upgradeWebSocket((c) => {
     let handler: SocketHandler | null = null;
+    // The request is closed once the socket opens: what the handler needs of it is read now.
+    const cookie = c.req.header("cookie");
     return {
       onOpen(_evt, ws) {
         (ws.raw as WebSocket).binaryType = "arraybuffer";
-        handler ??= open(c, ws);
+        handler ??= open(c, ws, cookie);
       },
       onMessage(evt, ws) {
-        handler ??= open(c, ws);
+        handler ??= open(c, ws, cookie);
         handler.receive(evt.data as string | ArrayBuffer);
       },
       onClose() {

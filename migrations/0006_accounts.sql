@@ -18,3 +18,11 @@ CREATE TABLE sessions (
 );
 
 CREATE INDEX sessions_user_idx ON sessions (user_id);
+
+-- Each video belongs to the person who recorded it (videos made before accounts have no owner:
+-- the holder of their upload token manages them), and is shared by link (the default) or private.
+ALTER TABLE videos
+  ADD COLUMN owner_id UUID REFERENCES users(id) ON DELETE CASCADE,
+  ADD COLUMN visibility TEXT NOT NULL DEFAULT 'link' CHECK (visibility IN ('private', 'link'));
+
+CREATE INDEX videos_owner_idx ON videos (owner_id, created_at DESC);

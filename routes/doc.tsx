@@ -20,7 +20,7 @@ export function guidePageRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get("/v/:id/doc", async (c) => {
     const user = await sessionUser(app.db.sql, c);
-    const video = await pageVideo(app, c.req.param("id"));
+    const video = await pageVideo(app, c.req.param("id"), user);
     if (!video) return c.html(page(render(<NotFound app={app} user={user} />)), 404);
     const steps: GuideStep[] = (await listSteps(app.db.sql, video.id)).map((s) => ({
       id: s.id,
@@ -65,7 +65,11 @@ export function guidePageRoutes(app: AppContext): Hono {
               </p>
             )}
           </header>
-          <Island name="Guide" component={Guide} props={{ videoId: video.id, steps }} />
+          <Island
+            name="Guide"
+            component={Guide}
+            props={{ videoId: video.id, steps, owned: user !== null && user.id === video.owner_id }}
+          />
         </article>
       </Layout>,
     )));

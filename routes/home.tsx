@@ -18,12 +18,39 @@ export function homeRoutes(app: AppContext): Hono {
   routes.get("/", async (c) => {
     const origin = requestOrigin(app, c);
     const user = await sessionUser(app.db.sql, c);
-    const rows = await listVideos(app.db.sql, 60);
+    if (!user) {
+      return c.html(page(render(
+        <Layout title="VideoFlow" assets={app.assets} user={null}>
+          <div class="mx-auto max-w-xl py-16 text-center">
+            <h1 class="text-3xl font-semibold">Explain it once, on video</h1>
+            <p class="mt-3 text-slate-600">
+              Record your screen, camera and voice; the link is ready the moment you stop, your team
+              comments on it together, and a written step-by-step guide follows by itself.
+            </p>
+            <div class="mt-8 flex justify-center gap-3">
+              <a
+                href="/signup"
+                class="rounded-lg bg-indigo-600 px-5 py-2.5 font-medium text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+              >
+                Create an account
+              </a>
+              <a
+                href="/login"
+                class="rounded-lg border border-slate-300 bg-white px-5 py-2.5 font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+              >
+                Sign in
+              </a>
+            </div>
+          </div>
+        </Layout>,
+      )));
+    }
+    const rows = await listVideos(app.db.sql, user.id, 60);
     const videos = await Promise.all(
-      rows.map((v) => videoJson(v, { signer: app.playback, origin })),
+      rows.map((v) => videoJson(v, { signer: app.playback, origin }, user)),
     ) as unknown as VideoView[];
     const query = (c.req.query("q") ?? "").trim().slice(0, MAX_QUERY);
-    const hits: SearchHit[] | null = query ? await search(app.db.sql, query) : null;
+    const hits: SearchHit[] | null = query ? await search(app.db.sql, user.id, query) : null;
     return c.html(page(render(
       <Layout
         title="VideoFlow — library"

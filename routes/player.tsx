@@ -7,6 +7,7 @@ import { listAnnotations } from "../lib/annotations.ts";
 import { isUuid } from "../lib/http.ts";
 import { Layout, page } from "../components/Layout.tsx";
 import { sessionUser, type User } from "../lib/auth/sessions.ts";
+import { canView } from "../lib/access.ts";
 import { Island } from "../components/Island.tsx";
 import { Player } from "../islands/Player.tsx";
 import type { VideoView } from "../islands/player/api.ts";
@@ -25,10 +26,19 @@ export function NotFound(props: { app: AppContext; user: User | null }) {
   );
 }
 
-/** The video a page at `/v/{id}` shows, or null (a bad id, no such video, or one going away). */
-export async function pageVideo(app: AppContext, id: string): Promise<VideoRow | null> {
+/**
+ * The video a page at `/v/{id}` shows, or null (a bad id, no such video, one going away, or a
+ * private one of someone else's).
+ */
+export async function pageVideo(
+  app: AppContext,
+  id: string,
+  user: User | null,
+): Promise<VideoRow | null> {
   const row = isUuid(id) ? await getVideo(app.db.sql, id.toLowerCase()) : null;
-  return row && row.status !== "cancelled" && row.status !== "deleting" ? row : null;
+  return row && row.status !== "cancelled" && row.status !== "deleting" && canView(row, user)
+    ? row
+    : null;
 }
 
 /** The player page. */
@@ -36,12 +46,12 @@ export function playerRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get("/v/:id", async (c) => {
     const user = await sessionUser(app.db.sql, c);
-    const row = await pageVideo(app, c.req.param("id"));
+    const row = await pageVideo(app, c.req.param("id"), user);
     if (!row) return c.html(page(render(<NotFound app={app} user={user} />)), 404);
     const video = await videoJson(row, {
       signer: app.playback,
       origin: requestOrigin(app, c),
-    }) as unknown as VideoView;
+    }, user) as unknown as VideoView;
     const annotations = await listAnnotations(app.db.sql, row.id);
     const t = Number.parseFloat(c.req.query("t") ?? "");
     const startAt = Number.isFinite(t) && t >= 0 ? t : null;

@@ -12,6 +12,8 @@ export function recordRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get("/record", async (c) => {
     const user = await sessionUser(app.db.sql, c);
+    // A recording belongs to someone: sign in first, then come back here.
+    if (!user) return c.redirect("/login?next=/record", 303);
     return c.html(page(render(
       <Layout title="Record — VideoFlow" assets={app.assets} islands={["Recorder"]} user={user}>
         <h1 class="mb-5 text-center text-2xl font-semibold">New recording</h1>

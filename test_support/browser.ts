@@ -1,5 +1,5 @@
 /** Headless Chromium for browser tests, with fake camera, microphone and screen. */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
 
 /** Where Debian's Chromium is; `CHROMIUM_PATH` overrides. */
 export function chromiumPath(): string {
@@ -49,4 +49,10 @@ async function launch(): Promise<Browser> {
       "--autoplay-policy=no-user-gesture-required",
     ],
   });
+}
+
+/** Signs a browser context in with a session cookie (`vf_session=…`) for `url`'s host. */
+export async function signInContext(context: BrowserContext, url: string, cookie: string) {
+  const [name, value] = cookie.split("=", 2);
+  await context.addCookies([{ name, value, url, httpOnly: true, sameSite: "Lax" }]);
 }

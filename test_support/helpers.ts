@@ -53,18 +53,19 @@ export function originalKey(id: string, ext = "webm"): string {
 
 /**
  * Streams a recording file through the ingest protocol in 3-second-like chunks, as the recorder
- * does, and finishes it. Returns the video's id and upload token.
+ * does, and finishes it, as the person whose session `server.cookie` is. Returns the video's id
+ * and upload token.
  */
 export async function uploadRecording(
-  baseUrl: string,
+  server: { url: string; cookie: string },
   path: string,
   opts: { title?: string; mimeType?: string; chunks?: number } = {},
 ): Promise<{ id: string; uploadToken: string }> {
   const bytes = await Deno.readFile(path);
-  const rec = await createRecording(baseUrl, {
+  const rec = await createRecording(server.url, {
     title: opts.title,
     mimeType: opts.mimeType ?? "video/webm;codecs=vp8,opus",
-  });
+  }, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   const chunks = splitEvenly(bytes, opts.chunks ?? 6);
   await sendChunks(client, chunks);

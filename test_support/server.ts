@@ -2,18 +2,28 @@
 import { type Config, loadConfig } from "../lib/config.ts";
 import { type RunningServer, startServer } from "../lib/server.ts";
 import type { VideoJobOptions } from "../workers/jobs.ts";
+import { signIn } from "../lib/ingest/client.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
 /** An in-process server on a fresh database and a fresh data directory (embedded S3). */
 export interface TestServer extends RunningServer {
   config: Config;
+  /** The session cookie of the account the tests record as (`vf_session=…`). */
+  cookie: string;
   database: TestDatabase;
   dataDir: string;
   /** Stops the server and removes its database and files. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Starts a server on a random port; `env` overrides configuration variables. */
+/** The account test servers sign in as. */
+export const TEST_ACCOUNT = {
+  email: "tester@example.com",
+  password: "a long test password",
+  name: "Tester",
+};
+
+/** Starts a server on a random port, signed in as {@link TEST_ACCOUNT}; `env` overrides configuration variables. */
 export async function startTestServer(
   env: Record<string, string> = {},
   opts: {
@@ -33,8 +43,10 @@ export async function startTestServer(
     jobs: opts.jobs,
     jobOptions: { pollMs: 100, reapIntervalMs: opts.reapIntervalMs, ...opts.jobOptions },
   });
+  const { cookie } = await signIn(server.url, TEST_ACCOUNT);
   return {
     ...server,
+    cookie,
     config,
     database,
     dataDir,

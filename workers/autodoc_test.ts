@@ -34,7 +34,7 @@ for (const codec of ["vp8", "vp9"] as const) {
   Deno.test(`auto-doc makes one step per screen of a ${codec} recording, titled by its heading`, async () => {
     const rec = await makeSlideRecording(CONSOLE_SLIDES, { codec });
     await using server = await startTestServer();
-    const { id, uploadToken } = await uploadRecording(server.url, rec.path, {
+    const { id } = await uploadRecording(server, rec.path, {
       title: "Northwind setup",
       mimeType: `video/webm;codecs=${codec},opus`,
     });
@@ -72,7 +72,7 @@ for (const codec of ["vp8", "vp9"] as const) {
         server.services.db.sql,
         server.url,
         id,
-        uploadToken,
+        server.cookie,
         rec.starts,
         doc,
       );
@@ -83,7 +83,7 @@ for (const codec of ["vp8", "vp9"] as const) {
       assert.ok((await server.services.storage.size(keys[0]))! > 0);
       const del = await fetch(`${server.url}/api/videos/${id}`, {
         method: "DELETE",
-        headers: { authorization: `Bearer ${uploadToken}` },
+        headers: { cookie: server.cookie },
       });
       assert.equal(del.status, 204);
       for (const key of keys) {
@@ -118,7 +118,9 @@ async function checkExportsAndSearch(
   }
 
   // "Quarterly" was only ever on screen (slide 4), never in a title or comment.
-  const found = await (await fetch(`${base}/api/search?q=quarterly`)).json();
+  const found =
+    await (await fetch(`${base}/api/search?q=quarterly`, { headers: { cookie: owner } }))
+      .json();
   assert.equal(found.hits.length, 1);
   const hit = found.hits[0];
   assert.equal(hit.kind, "step");
@@ -132,7 +134,7 @@ async function checkExportsAndSearch(
   // Running it again replaces the steps: the same ids, no duplicates.
   const rerun = await fetch(`${base}/api/videos/${id}/doc`, {
     method: "POST",
-    headers: { authorization: `Bearer ${owner}` },
+    headers: { cookie: owner },
   });
   assert.equal(rerun.status, 202);
   await waitForDoc(base, id, "done");
@@ -166,7 +168,7 @@ Deno.test("a worker killed during auto-doc: the job is taken again after its lea
       return w;
     };
     const first = startWorker();
-    const { id, uploadToken } = await uploadRecording(server.url, rec.path);
+    const { id } = await uploadRecording(server, rec.path);
     await waitForDoc(server.url, id, "done");
     const before: DocJson = await (await fetch(`${server.url}/api/videos/${id}/doc`)).json();
     assert.equal(before.steps.length, 10);
@@ -174,7 +176,7 @@ Deno.test("a worker killed during auto-doc: the job is taken again after its lea
     // Run it again and kill the worker while it reads the screens.
     const rerun = await fetch(`${server.url}/api/videos/${id}/doc`, {
       method: "POST",
-      headers: { authorization: `Bearer ${uploadToken}` },
+      headers: { cookie: server.cookie },
     });
     assert.equal(rerun.status, 202);
     await waitFor(
@@ -207,7 +209,7 @@ Deno.test("a worker killed during auto-doc: the job is taken again after its lea
 Deno.test("ffmpeg missing: the guide fails with the reason, for the API to show", async () => {
   const rec = await makeSlideRecording(CONSOLE_SLIDES.slice(0, 2));
   await using server = await startTestServer({}, { jobOptions: { kinds: ["remux"] } });
-  const { id } = await uploadRecording(server.url, rec.path);
+  const { id } = await uploadRecording(server, rec.path);
   await waitForStatus(server.url, id, "ready");
   const { sql } = server.services.db;
   const runner = videoJobRunner(

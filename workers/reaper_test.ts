@@ -17,7 +17,7 @@ Deno.test("an abandoned recording is completed from its durable parts and marked
   const { sql } = server.services.db;
   const bytes = randomBytes(7 * MiB, 1);
   const chunks = splitEvenly(bytes, 14);
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   await sendChunks(client, chunks);
   await waitFor(async () => (await client.chunk(0, chunks[0])).durableSeq !== -1);
@@ -45,7 +45,7 @@ Deno.test("a recording idle for the resume window in a live process keeps its op
   await using server = await startTestServer({ RECORDING_RESUME_WINDOW_S: "1" }, { jobs: false });
   const bytes = randomBytes(3 * MiB + 17, 2);
   const chunks = splitEvenly(bytes, 5);
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   await sendChunks(client, chunks);
   client.ws.close(4000, "tab closed");
@@ -61,7 +61,7 @@ Deno.test("a recording idle for the resume window in a live process keeps its op
 Deno.test("the uploads of cancelled recordings are aborted by the reaper", async () => {
   await using server = await startTestServer({}, { jobs: false });
   const { sql } = server.services.db;
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   await sql`UPDATE videos SET status = 'cancelled' WHERE id = ${rec.id}`;
   const result = await reap(sql, server.services.storage, 3600);
   assert.deepEqual(result.aborted, [rec.id]);

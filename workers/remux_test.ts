@@ -7,7 +7,7 @@ import { waitForStatus } from "../test_support/helpers.ts";
 Deno.test("with ffmpeg missing, the remux fails with a clear reason and the upload stays playable", async () => {
   await using server = await startTestServer({ FFMPEG_PATH: "/nonexistent/ffmpeg" });
   const bytes = await Deno.readFile(await makeWebm(6, 800));
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   const chunks = splitEvenly(bytes, 2);
   await sendChunks(client, chunks);

@@ -13,7 +13,7 @@ Deno.test("deno task worker runs the jobs of an app that runs none itself", asyn
     const worker = spawnWorker({ ...s3.env, DATABASE_URL: server.database.url });
     workers.push(worker);
     const bytes = await Deno.readFile(await makeWebm(6, 800));
-    const rec = await createRecording(server.url);
+    const rec = await createRecording(server.url, undefined, server);
     const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
     await sendChunks(client, splitEvenly(bytes, 2));
     assert.equal((await client.finish(1, 6000)).type, "done");

@@ -15,6 +15,10 @@ export interface VideoView {
   playbackUrl: string | null;
   thumbnailUrl: string | null;
   doc: DocView;
+  /** Who sees it: only its owner, or anyone with the link. */
+  visibility: "private" | "link";
+  /** Whether the person asking owns it. */
+  owned?: boolean;
 }
 
 /** Where a video's guide is (`doc` of the video JSON). */
@@ -50,15 +54,18 @@ export async function fetchVideo(id: string): Promise<VideoView> {
   return json(await fetch(`/api/videos/${id}`));
 }
 
-/** Renames a video (owner only). */
-export async function renameVideo(videoId: string, title: string): Promise<VideoView> {
+/** Renames a video or changes who sees it (owner only). */
+export async function updateVideo(
+  videoId: string,
+  change: { title?: string; visibility?: "private" | "link" },
+): Promise<VideoView> {
   const res = await fetch(`/api/videos/${videoId}`, {
     method: "PATCH",
     headers: {
       "content-type": "application/json",
       authorization: `Bearer ${ownerToken(videoId) ?? ""}`,
     },
-    body: JSON.stringify({ title }),
+    body: JSON.stringify(change),
   });
   return json(res);
 }

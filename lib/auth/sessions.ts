@@ -4,6 +4,7 @@
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { parse } from "hono/utils/cookie";
 import type { Sql } from "../db/mod.ts";
 import { hashToken, newToken } from "../tokens.ts";
 
@@ -39,8 +40,20 @@ export async function startSession(
 }
 
 /** The person whose unexpired session the request carries, or null. */
-export async function sessionUser(sql: Sql, c: Context): Promise<User | null> {
-  const id = getCookie(c, SESSION_COOKIE);
+export function sessionUser(sql: Sql, c: Context): Promise<User | null> {
+  return userOfSession(sql, getCookie(c, SESSION_COOKIE));
+}
+
+/**
+ * The same from a raw `Cookie` header, for a WebSocket whose request is gone by the time the
+ * socket opens.
+ */
+export function sessionUserFromHeader(sql: Sql, header: string | undefined): Promise<User | null> {
+  const id = parse(header ?? "", SESSION_COOKIE)[SESSION_COOKIE];
+  return userOfSession(sql, id);
+}
+
+async function userOfSession(sql: Sql, id: string | undefined): Promise<User | null> {
   if (!id || id.length > 200) return null;
   const [row] = await sql<User[]>`
     SELECT u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id

@@ -109,14 +109,18 @@ export class IngestClient {
   }
 }
 
-/** Creates a recording through `POST /api/videos`. */
+/**
+ * Creates a recording through `POST /api/videos`, as the person whose session cookie `auth`
+ * carries (`vf_session=…`, from `POST /api/auth/login`).
+ */
 export async function createRecording(
   baseUrl: string,
   body: { title?: string; mimeType: string } = { mimeType: "video/webm;codecs=vp9,opus" },
+  auth: { cookie: string } | null = null,
 ): Promise<{ id: string; uploadToken: string; ingestUrl: string }> {
   const res = await fetch(`${baseUrl}/api/videos`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(auth ? { cookie: auth.cookie } : {}) },
     body: JSON.stringify(body),
   });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
@@ -143,4 +147,26 @@ export async function sendChunks(
 
 function expectAck(msg: ServerMessage): void {
   if (msg.type !== "ack") throw new Error(`expected an ack, got ${JSON.stringify(msg)}`);
+}
+
+/**
+ * Creates an account (or, when the email is taken, signs in to it) and returns its session
+ * cookie, `vf_session=…`, for {@link createRecording}.
+ */
+export async function signIn(
+  baseUrl: string,
+  account: { email: string; password: string; name: string },
+): Promise<{ cookie: string }> {
+  for (const path of ["/api/auth/signup", "/api/auth/login"]) {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(account),
+    });
+    await res.body?.cancel();
+    const session = /vf_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+    if (res.ok && session) return { cookie: `vf_session=${session}` };
+    if (res.status !== 409) throw new Error(`${path} failed: ${res.status}`);
+  }
+  throw new Error("could not sign in");
 }

@@ -2,11 +2,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../../lib/context.ts";
-import { ApiError, bearerToken, isUuid, readJson, videoIdParam } from "../../lib/http.ts";
+import { ApiError, bearerToken, isUuid, readJson } from "../../lib/http.ts";
 import { addAnnotation, deleteAnnotation, listAnnotations } from "../../lib/annotations.ts";
-import { getVideo } from "../../lib/videos.ts";
 import { MAX_CONTENT } from "../../lib/collab/entry.ts";
-import { tokenMatches } from "../../lib/tokens.ts";
+import { isOwner } from "../../lib/access.ts";
+import { loadVideo } from "./videos.ts";
 
 const createSchema = z.object({
   timestamp: z.number().finite().min(0).max(1e7),
@@ -20,21 +20,13 @@ export function annotationRoutes(app: AppContext): Hono {
   const routes = new Hono();
   const { sql } = app.db;
 
-  async function viewableVideo(id: string) {
-    const video = await getVideo(sql, id);
-    if (!video || video.status === "cancelled" || video.status === "deleting") {
-      throw new ApiError(404, "not_found", "no such video");
-    }
-    return video;
-  }
-
   routes.get("/:id/annotations", async (c) => {
-    const video = await viewableVideo(videoIdParam(c));
+    const { video } = await loadVideo(app, c);
     return c.json(await listAnnotations(sql, video.id));
   });
 
   routes.post("/:id/annotations", async (c) => {
-    const video = await viewableVideo(videoIdParam(c));
+    const { video } = await loadVideo(app, c);
     const body = await readJson(c, createSchema);
     // Allow a little past the end: the duration is known only once the video is processed.
     if (video.duration !== null && body.timestamp > video.duration + 1) {
@@ -56,14 +48,14 @@ export function annotationRoutes(app: AppContext): Hono {
   });
 
   routes.delete("/:id/annotations/:uid", async (c) => {
-    const video = await viewableVideo(videoIdParam(c));
+    const { video, user } = await loadVideo(app, c);
     const uid = c.req.param("uid");
     if (!isUuid(uid)) throw new ApiError(404, "not_found", "no such annotation");
     const token = bearerToken(c);
-    const isOwner = tokenMatches(token, video.upload_token_hash);
     const room = await app.rooms.open(video.id);
     if (!room) throw new ApiError(404, "not_found", "no such video");
-    const outcome = await deleteAnnotation(sql, room, uid.toLowerCase(), token, isOwner);
+    const owner = isOwner(video, user, token);
+    const outcome = await deleteAnnotation(sql, room, uid.toLowerCase(), token, owner);
     if (outcome === "not_found") throw new ApiError(404, "not_found", "no such annotation");
     if (outcome === "forbidden") {
       throw new ApiError(

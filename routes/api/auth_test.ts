@@ -96,7 +96,8 @@ Deno.test("sign out everywhere, expiry, validation, and the Secure flag under HT
     assert.equal(res.status, status, JSON.stringify(body));
     assert.ok((await res.json()).error.message);
   }
-  const [{ count }] = await server.services.db.sql`SELECT count(*)::int AS count FROM users`;
+  const [{ count }] = await server.services.db.sql`SELECT count(*)::int AS count FROM users
+    WHERE lower(email) = 'ana@example.com'`;
   assert.equal(count, 1);
 });
 

@@ -4,6 +4,9 @@
  * A client sending faster than the room takes is slowed down, and closed (4429) if it persists.
  */
 import { Hono } from "hono";
+import { getVideo } from "../../lib/videos.ts";
+import { sessionUserFromHeader } from "../../lib/auth/sessions.ts";
+import { canView } from "../../lib/access.ts";
 import type { WSContext } from "hono/ws";
 import type { AppContext } from "../../lib/context.ts";
 import { isUuid } from "../../lib/http.ts";
@@ -24,14 +27,22 @@ class CollabSocket implements Peer {
   #refilled = Date.now();
   #closed = false;
 
-  constructor(readonly app: AppContext, readonly videoId: string, readonly ws: WSContext) {
+  constructor(
+    readonly app: AppContext,
+    readonly videoId: string,
+    readonly ws: WSContext,
+    readonly cookie: string | undefined,
+  ) {
     this.#chain = this.#open();
   }
 
   async #open(): Promise<void> {
-    const room = isUuid(this.videoId)
-      ? await this.app.rooms.open(this.videoId.toLowerCase())
-      : null;
+    const id = this.videoId.toLowerCase();
+    // A private video's room is its owner's alone; to anyone else it does not exist.
+    const video = isUuid(id) ? await getVideo(this.app.db.sql, id) : null;
+    const allowed = video !== null &&
+      canView(video, await sessionUserFromHeader(this.app.db.sql, this.cookie));
+    const room = allowed ? await this.app.rooms.open(id) : null;
     if (!room) return this.close(4404, "no such video");
     if (this.#closed) return;
     this.#room = room;
@@ -96,7 +107,10 @@ export function collabRoutes(app: AppContext): Hono {
   const routes = new Hono();
   routes.get(
     "/:videoId",
-    ...socketRoute(app, (c, ws) => new CollabSocket(app, c.req.param("videoId") ?? "", ws)),
+    ...socketRoute(
+      app,
+      (c, ws, cookie) => new CollabSocket(app, c.req.param("videoId") ?? "", ws, cookie),
+    ),
   );
   return routes;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as encoding from "lib0/encoding.js";
-import { createRecording } from "../../lib/ingest/client.ts";
-import { ChildServer, freePort, startTestServer } from "../../test_support/server.ts";
+import { createRecording, signIn } from "../../lib/ingest/client.ts";
+import { ChildServer, freePort, startTestServer, TEST_ACCOUNT } from "../../test_support/server.ts";
 import { createTestDatabase } from "../../test_support/db.ts";
 import { connectYClient, entry, type YClient } from "../../test_support/yclient.ts";
 import { waitFor } from "../../test_support/helpers.ts";
@@ -18,7 +18,7 @@ Deno.test({
   name: "two stock y-websocket clients converge, also with 500 concurrent inserts from each",
   async fn() {
     await using server = await startTestServer({}, { jobs: false });
-    const { id } = await createRecording(server.url);
+    const { id } = await createRecording(server.url, undefined, server);
     const a = await connectYClient(server.url, id);
     const b = await connectYClient(server.url, id);
     try {
@@ -56,7 +56,7 @@ Deno.test({
     "a REST write reaches a connected client, and a client write reaches REST and SQL within 1 s",
   async fn() {
     await using server = await startTestServer({}, { jobs: false });
-    const { id } = await createRecording(server.url);
+    const { id } = await createRecording(server.url, undefined, server);
     const client = await connectYClient(server.url, id);
     try {
       const res = await fetch(`${server.url}/api/videos/${id}/annotations`, {
@@ -114,7 +114,7 @@ Deno.test({
     "invalid entries never reach SQL and leave the document; invalid messages close only their socket",
   async fn() {
     await using server = await startTestServer({}, { jobs: false });
-    const { id } = await createRecording(server.url);
+    const { id } = await createRecording(server.url, undefined, server);
     const a = await connectYClient(server.url, id);
     const b = await connectYClient(server.url, id);
     try {
@@ -183,7 +183,7 @@ Deno.test({
       let videoId: string;
       {
         await using server = await startTestServer(env, { jobs: false, database });
-        videoId = (await createRecording(server.url)).id;
+        videoId = (await createRecording(server.url, undefined, server)).id;
         client = await connectYClient(server.url, videoId);
         for (let i = 0; i < 20; i++) {
           const e = entry(i, `note ${i}`);
@@ -232,7 +232,8 @@ Deno.test({
     const two = new ChildServer({ DATABASE_URL: database.url, DATA_DIR: `${dir}/two` });
     try {
       await Promise.all([one.start(), two.start()]);
-      const videoId = (await createRecording(one.url)).id;
+      const videoId =
+        (await createRecording(one.url, undefined, await signIn(one.url, TEST_ACCOUNT))).id;
       const a = await connectYClient(one.url, videoId);
       const b = await connectYClient(two.url, videoId);
       for (let i = 0; i < 50; i++) {
@@ -272,7 +273,7 @@ Deno.test({
   name: "a video with annotation rows but no log gets its document built from the rows",
   async fn() {
     await using server = await startTestServer({}, { jobs: false });
-    const { id } = await createRecording(server.url);
+    const { id } = await createRecording(server.url, undefined, server);
     const { sql } = server.services.db;
     const uid = crypto.randomUUID();
     await sql`INSERT INTO annotations (video_id, uid, timestamp, content, type, author)
@@ -300,7 +301,7 @@ Deno.test({
   name: "a client flooding updates is slowed down, then closed, and the room goes on",
   async fn() {
     await using server = await startTestServer({}, { jobs: false });
-    const { id } = await createRecording(server.url);
+    const { id } = await createRecording(server.url, undefined, server);
     const watcher = await connectYClient(server.url, id);
     try {
       const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/collab/${id}`);

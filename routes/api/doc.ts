@@ -63,7 +63,7 @@ export function docRoutes(app: AppContext): Hono {
   }
 
   routes.get("/:id/doc", async (c) => {
-    const video = await loadVideo(app, c);
+    const { video } = await loadVideo(app, c);
     const origin = requestOrigin(app, c);
     const steps = await listSteps(sql, video.id);
     return c.json({
@@ -75,13 +75,13 @@ export function docRoutes(app: AppContext): Hono {
   });
 
   routes.get("/:id/doc.md", async (c) => {
-    const video = await loadVideo(app, c);
+    const { video } = await loadVideo(app, c);
     const md = guideMarkdown(video, await listSteps(sql, video.id), requestOrigin(app, c));
     return c.body(md, 200, { "content-type": "text/markdown; charset=utf-8" });
   });
 
   routes.get("/:id/steps/:file", async (c) => {
-    const video = await loadVideo(app, c);
+    const { video } = await loadVideo(app, c);
     // `{n}.jpg`: the nth step in the guide's current order (the Markdown export's links);
     // `{stepId}.jpg`: that step wherever it moves (the pages' links).
     const name = /^(?:([1-9]\d{0,5})|([0-9a-fA-F-]{36}))\.jpg$/.exec(c.req.param("file"));
@@ -112,8 +112,8 @@ export function docRoutes(app: AppContext): Hono {
   });
 
   routes.post("/:id/doc", async (c) => {
-    const video = await loadVideo(app, c);
-    requireOwner(c, video);
+    const { video, user } = await loadVideo(app, c);
+    requireOwner(c, video, user);
     if (video.status !== "ready" && video.status !== "failed") {
       throw new ApiError(409, "not_ready", "the recording is not processed yet");
     }
@@ -131,8 +131,8 @@ export function docRoutes(app: AppContext): Hono {
   });
 
   routes.patch("/:id/steps/:uid", async (c) => {
-    const video = await loadVideo(app, c);
-    requireOwner(c, video);
+    const { video, user } = await loadVideo(app, c);
+    requireOwner(c, video, user);
     const uid = stepUidParam(c.req.param("uid"));
     const body = await readJson(c, editSchema);
     const room = await stepRoom(video.id);
@@ -143,8 +143,8 @@ export function docRoutes(app: AppContext): Hono {
   });
 
   routes.delete("/:id/steps/:uid", async (c) => {
-    const video = await loadVideo(app, c);
-    requireOwner(c, video);
+    const { video, user } = await loadVideo(app, c);
+    requireOwner(c, video, user);
     const uid = stepUidParam(c.req.param("uid"));
     const removed = await deleteStep(await stepRoom(video.id), uid);
     if (removed === false) throw new ApiError(404, "not_found", "no such step");
@@ -153,8 +153,8 @@ export function docRoutes(app: AppContext): Hono {
   });
 
   routes.put("/:id/steps", async (c) => {
-    const video = await loadVideo(app, c);
-    requireOwner(c, video);
+    const { video, user } = await loadVideo(app, c);
+    requireOwner(c, video, user);
     const body = await readJson(c, orderSchema);
     const problem = await reorderSteps(await stepRoom(video.id), body.ids.map(stepUidParam));
     if (problem) throw new ApiError(400, "invalid", problem);

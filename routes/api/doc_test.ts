@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRecording } from "../../lib/ingest/client.ts";
+import { createRecording, signIn } from "../../lib/ingest/client.ts";
 import { replaceSteps, stepImageKey, stepUid } from "../../lib/guide.ts";
 import { startTestServer, type TestServer } from "../../test_support/server.ts";
 import { connectYClient } from "../../test_support/yclient.ts";
@@ -7,7 +7,7 @@ import { waitFor } from "../../test_support/helpers.ts";
 
 /** A recording with two steps written by the server, as auto-doc writes them. */
 async function withSteps(server: TestServer) {
-  const rec = await createRecording(server.url, { title: "Guide", mimeType: "video/webm" });
+  const rec = await createRecording(server.url, { title: "Guide", mimeType: "video/webm" }, server);
   const room = (await server.services.rooms.open(rec.id))!;
   await replaceSteps(room, [
     {
@@ -89,12 +89,18 @@ Deno.test("only the owner edits, reorders and deletes steps; bad requests get a 
   const rec = await withSteps(server);
   const base = `${server.url}/api/videos/${rec.id}`;
   const first = stepUid(rec.id, 1), second = stepUid(rec.id, 2);
-  const call = (method: string, path: string, body?: unknown, token?: string) =>
+  const other = await signIn(server.url, {
+    email: "bo@example.com",
+    password: "bo's long password",
+    name: "Bo",
+  });
+  const call = (method: string, path: string, body?: unknown, who?: string) =>
     fetch(`${base}${path}`, {
       method,
       headers: {
         "content-type": "application/json",
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(who === "token" ? { authorization: `Bearer ${rec.uploadToken}` } : {}),
+        ...(who && who !== "token" ? { cookie: who } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -105,11 +111,13 @@ Deno.test("only the owner edits, reorders and deletes steps; bad requests get a 
   };
 
   assert.equal(await status(call("PATCH", `/steps/${first}`, { title: "X" })), 401);
-  assert.equal(await status(call("PATCH", `/steps/${first}`, { title: "X" }, "wrong")), 403);
-  assert.equal(await status(call("DELETE", `/steps/${first}`, undefined, "wrong")), 403);
+  assert.equal(await status(call("PATCH", `/steps/${first}`, { title: "X" }, other.cookie)), 403);
+  // The upload token is for uploading, not for changing the video: without a session, 401.
+  assert.equal(await status(call("PATCH", `/steps/${first}`, { title: "X" }, "token")), 401);
+  assert.equal(await status(call("DELETE", `/steps/${first}`, undefined, other.cookie)), 403);
   assert.equal(await status(call("PUT", "/steps", { ids: [second, first] })), 401);
-  assert.equal(await status(call("POST", "/doc", undefined, "wrong")), 403);
-  const own = rec.uploadToken;
+  assert.equal(await status(call("POST", "/doc", undefined, other.cookie)), 403);
+  const own = server.cookie;
   assert.equal(await status(call("PATCH", `/steps/${first}`, {}, own)), 400);
   assert.equal(await status(call("PATCH", `/steps/${first}`, { text: "a\u0000b" }, own)), 400);
   assert.equal(await status(call("PATCH", `/steps/not-an-id`, { title: "X" }, own)), 400);
@@ -150,13 +158,13 @@ Deno.test("only the owner edits, reorders and deletes steps; bad requests get a 
 
 Deno.test("asking twice at once for the guide queues one job", async () => {
   await using server = await startTestServer({}, { jobs: false });
-  const rec = await createRecording(server.url, { mimeType: "video/webm" });
+  const rec = await createRecording(server.url, { mimeType: "video/webm" }, server);
   const sql = server.services.db.sql;
   await sql`UPDATE videos SET status = 'ready' WHERE id = ${rec.id}`;
   const ask = () =>
     fetch(`${server.url}/api/videos/${rec.id}/doc`, {
       method: "POST",
-      headers: { authorization: `Bearer ${rec.uploadToken}` },
+      headers: { cookie: server.cookie },
     }).then(async (r) => (await r.body?.cancel(), r.status));
   assert.deepEqual(await Promise.all([ask(), ask(), ask()]), [202, 202, 202]);
   const [{ count }] = await sql`SELECT count(*)::int AS count FROM jobs

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { createRecording, IngestClient, sendChunks } from "../../lib/ingest/client.ts";
+import { createRecording, IngestClient, sendChunks, signIn } from "../../lib/ingest/client.ts";
 import { startTestServer } from "../../test_support/server.ts";
 import { makeWebm, sha256, splitEvenly } from "../../test_support/media.ts";
 import { originalKey, readObject } from "../../test_support/helpers.ts";
@@ -70,7 +70,7 @@ Deno.test({
     // A recording streaming all along, whose bytes must come out exactly as sent.
     const bytes = await Deno.readFile(await makeWebm(12, 800));
     const chunks = splitEvenly(bytes, 12);
-    const live = await createRecording(server.url);
+    const live = await createRecording(server.url, undefined, server);
     const client = await IngestClient.connect(live.ingestUrl, live.uploadToken);
     let sent = 0;
     const streaming = (async () => {
@@ -80,7 +80,14 @@ Deno.test({
       }
     })();
     // A second video whose owner token the fuzzer uses, so owner paths see random input too.
-    const sandbox = await createRecording(server.url, { mimeType: "video/webm" });
+    // The live recording must survive whatever is thrown, so its owner's session is not thrown:
+    // the fuzzer signs in as someone else, who owns only the sandbox.
+    const fuzzer = await signIn(server.url, {
+      email: "fuzz@example.com",
+      password: "a long fuzzing password",
+      name: "Fuzz",
+    });
+    const sandbox = await createRecording(server.url, { mimeType: "video/webm" }, fuzzer);
     const ids = [live.id, sandbox.id];
     const fails: string[] = [];
     const statuses = new Map<number, number>();
@@ -95,13 +102,14 @@ Deno.test({
         bodyArb,
         fc.constantFrom("application/json", "text/plain", "application/octet-stream", "x/y"),
         fc.constantFrom(sandbox.uploadToken, "", "garbage", live.id),
-        async ([method, template], id, uid, n, text, body, type, token) => {
+        fc.constantFrom(fuzzer.cookie, "", "vf_session=forged"),
+        async ([method, template], id, uid, n, text, body, type, token, cookie) => {
           const path = template.replace("{id}", encodeURIComponent(id))
             .replace("{uid}", encodeURIComponent(uid)).replace("{n}", encodeURIComponent(String(n)))
             .replaceAll("{text}", encodeURIComponent(text));
           const res = await fetch(`${server.url}${path}`, {
             method,
-            headers: { "content-type": type, authorization: `Bearer ${token}` },
+            headers: { "content-type": type, authorization: `Bearer ${token}`, cookie },
             body: method === "GET" || method === "HEAD" ? undefined : body,
           });
           await res.body?.cancel();

@@ -17,7 +17,7 @@ Deno.test("bad input gets its documented error and close code while another reco
   const random = seededRandom(11);
   const goodBytes = new Uint8Array(6 * MiB + 999).map(() => (random() * 256) | 0);
   const goodChunks = splitEvenly(goodBytes, 40);
-  const good = await createRecording(server.url);
+  const good = await createRecording(server.url, undefined, server);
   const goodClient = await IngestClient.connect(good.ingestUrl, good.uploadToken);
   let stop = false;
   const streaming = (async () => {
@@ -48,7 +48,7 @@ Deno.test("bad input gets its documented error and close code while another reco
     return { answers, last: answers.at(-1)!, code: closed?.code ?? null };
   }
 
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const base = `ws://127.0.0.1:${server.port}/api/videos`;
 
   await t.step("wrong token: 4401", async () => {
@@ -112,7 +112,7 @@ Deno.test("bad input gets its documented error and close code while another reco
     assert.equal(r.code, 4413);
   });
   await t.step("a recording over MAX_VIDEO_BYTES: 4413, and what came before is kept", async () => {
-    const big = await createRecording(server.url);
+    const big = await createRecording(server.url, undefined, server);
     const c = await IngestClient.connect(big.ingestUrl, big.uploadToken);
     await sendChunks(c, Array.from({ length: 3 }, () => new Uint8Array(2 * MiB)));
     const answer = await c.chunk(3, new Uint8Array(2 * MiB));
@@ -146,7 +146,7 @@ Deno.test("bad input gets its documented error and close code while another reco
     for (const body of ["nope", JSON.stringify({ mimeType: "text/html" }), JSON.stringify({})]) {
       const res = await fetch(`${server.url}/api/videos`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", cookie: server.cookie },
         body,
       });
       assert.equal(res.status, 400);

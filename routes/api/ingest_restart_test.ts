@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { createRecording, IngestClient, sendChunks } from "../../lib/ingest/client.ts";
+import { createRecording, IngestClient, sendChunks, signIn } from "../../lib/ingest/client.ts";
 import { startEmbeddedS3 } from "../../lib/storage/embedded.ts";
 import { Storage } from "../../lib/storage/s3.ts";
 import { createTestDatabase } from "../../test_support/db.ts";
-import { ChildServer } from "../../test_support/server.ts";
+import { ChildServer, TEST_ACCOUNT } from "../../test_support/server.ts";
 import { seededRandom, sha256, splitEvenly } from "../../test_support/media.ts";
 import { originalKey, readObject, waitFor } from "../../test_support/helpers.ts";
 
@@ -30,7 +30,11 @@ Deno.test("a server killed mid-recording restarts and the recorder resumes, byte
     const bytes = new Uint8Array(13 * MiB + 4321).map(() => (random() * 256) | 0);
     // 0.7 MiB chunks: the first part ends inside chunk 7, so a resume must skip part of a chunk.
     const chunks = splitEvenly(bytes, Math.ceil(bytes.length / (0.7 * MiB)));
-    const rec = await createRecording(server.url);
+    const rec = await createRecording(
+      server.url,
+      undefined,
+      await signIn(server.url, TEST_ACCOUNT),
+    );
     let client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
     await sendChunks(client, chunks.slice(0, 12));
     await waitFor(async () => (await client.chunk(0, chunks[0])).durableSeq !== -1);

@@ -41,7 +41,7 @@ Deno.test("a real WebM streamed in 3-second chunks is stored byte for byte and r
   const rec = await createRecording(server.url, {
     title: "demo",
     mimeType: "video/webm;codecs=vp8,opus",
-  });
+  }, server);
   assert.match(rec.ingestUrl, /^ws:\/\/.+\/api\/videos\/[0-9a-f-]{36}\/ingest$/);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   assert.deepEqual(client.ready, { nextSeq: 0, durableSeq: -1 });
@@ -80,7 +80,7 @@ Deno.test("chunks of irregular sizes are cut into parts of exactly INGEST_PART_B
     total += size;
   }
   const chunks = splitBySizes(bytes, sizes);
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   await sendChunks(client, chunks, 0, 3);
   assert.equal((await client.finish(chunks.length - 1)).type, "done");
@@ -99,7 +99,7 @@ Deno.test("a dropped socket resumes at nextSeq and duplicates are acknowledged a
   const random = seededRandom(7);
   const bytes = new Uint8Array(14 * MiB).map(() => (random() * 256) | 0);
   const chunks = splitEvenly(bytes, 30);
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
 
   let client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   await sendChunks(client, chunks.slice(0, 17));
@@ -132,7 +132,7 @@ Deno.test("the HTTP fallback takes chunks with PUT and finishes with POST", asyn
   const random = seededRandom(3);
   const bytes = new Uint8Array(6 * MiB).map(() => (random() * 256) | 0);
   const chunks = splitEvenly(bytes, 4);
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const auth = { authorization: `Bearer ${rec.uploadToken}` };
   const put = (seq: number, body: Uint8Array<ArrayBuffer>) =>
     fetch(`${server.url}/api/videos/${rec.id}/chunks/${seq}`, {
@@ -179,7 +179,7 @@ Deno.test("the HTTP fallback takes chunks with PUT and finishes with POST", asyn
 
 Deno.test("cancel aborts the recording and refuses further chunks", async () => {
   await using server = await startTestServer({}, { jobs: false });
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   assert.equal((await client.chunk(0, new Uint8Array(1000))).type, "ack");
   assert.deepEqual(await client.request(JSON.stringify({ type: "cancel" })), {

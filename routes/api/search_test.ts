@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startTestServer } from "../../test_support/server.ts";
-import { createRecording } from "../../lib/ingest/client.ts";
+import { createRecording, signIn } from "../../lib/ingest/client.ts";
 import { splitHighlights } from "../../lib/search.ts";
 
 async function comment(base: string, id: string, timestamp: number, content: string) {
@@ -12,8 +12,14 @@ async function comment(base: string, id: string, timestamp: number, content: str
   assert.equal(res.status, 201);
 }
 
-async function searchFor(base: string, q: string) {
-  const res = await fetch(`${base}/api/search?q=${encodeURIComponent(q)}`);
+async function searchFor(
+  server: { url: string; cookie: string },
+  q: string,
+  cookie = server.cookie,
+) {
+  const res = await fetch(`${server.url}/api/search?q=${encodeURIComponent(q)}`, {
+    headers: cookie ? { cookie } : {},
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -22,12 +28,16 @@ Deno.test("search finds titles and comments by stemmed words, with deep links an
   const a = await createRecording(server.url, {
     title: "Quarterly deployment review",
     mimeType: "video/webm",
-  });
-  const b = await createRecording(server.url, { title: "Onboarding", mimeType: "video/webm" });
+  }, server);
+  const b = await createRecording(
+    server.url,
+    { title: "Onboarding", mimeType: "video/webm" },
+    server,
+  );
   await comment(server.url, b.id, 12.34, "The deploy button moved to the toolbar");
   await comment(server.url, b.id, 3, "Nothing to see here");
 
-  const { status, body } = await searchFor(server.url, "deploying");
+  const { status, body } = await searchFor(server, "deploying");
   assert.equal(status, 200);
   const kinds = body.hits.map((h: { kind: string; videoId: string }) => `${h.kind}:${h.videoId}`)
     .sort();
@@ -39,16 +49,25 @@ Deno.test("search finds titles and comments by stemmed words, with deep links an
   const [s, e] = hit.highlights[0];
   assert.equal(hit.snippet.slice(s, e).toLowerCase(), "deploy");
 
+  // Another person finds none of it; nobody signed in may not search.
+  const other = await signIn(server.url, {
+    email: "bo@example.com",
+    password: "bo's long password",
+    name: "Bo",
+  });
+  assert.deepEqual((await searchFor(server, "deploying", other.cookie)).body.hits, []);
+  assert.equal((await searchFor(server, "deploying", "")).status, 401);
+
   // Words that match nothing, and syntax that is not SQL.
-  assert.deepEqual((await searchFor(server.url, "zeppelin")).body.hits, []);
-  const odd = await searchFor(server.url, `deploy' OR 1=1; DROP TABLE videos; --`);
+  assert.deepEqual((await searchFor(server, "zeppelin")).body.hits, []);
+  const odd = await searchFor(server, `deploy' OR 1=1; DROP TABLE videos; --`);
   assert.equal(odd.status, 200);
   assert.ok(Array.isArray(odd.body.hits));
   const [{ count }] = await server.services.db.sql`SELECT count(*)::int AS count FROM videos`;
   assert.equal(count, 2);
-  assert.equal((await searchFor(server.url, "deploy\u0000")).status, 200, "a NUL is no 500");
-  assert.equal((await searchFor(server.url, "   ")).status, 400);
-  assert.equal((await searchFor(server.url, "x".repeat(201))).status, 400);
+  assert.equal((await searchFor(server, "deploy\u0000")).status, 200, "a NUL is no 500");
+  assert.equal((await searchFor(server, "   ")).status, 400);
+  assert.equal((await searchFor(server, "x".repeat(201))).status, 400);
 });
 
 Deno.test("search uses the full-text indexes", async () => {

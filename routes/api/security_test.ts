@@ -50,7 +50,7 @@ Deno.test("another site's pages can change nothing and open no socket", async ()
   const create = (headers: Record<string, string>) =>
     fetch(`${server.url}/api/videos`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...headers },
+      headers: { "content-type": "application/json", cookie: server.cookie, ...headers },
       body: JSON.stringify({ mimeType: "video/webm" }),
     });
   const refused = await create({ origin: EVIL });
@@ -71,7 +71,7 @@ Deno.test("another site's pages can change nothing and open no socket", async ()
     assert.equal(res.status, 201, JSON.stringify(headers));
   }
 
-  const rec = await createRecording(server.url, { mimeType: "video/webm" });
+  const rec = await createRecording(server.url, { mimeType: "video/webm" }, server);
   const rename = await fetch(`${server.url}/api/videos/${rec.id}`, {
     method: "PATCH",
     headers: { origin: EVIL, authorization: `Bearer ${rec.uploadToken}` },
@@ -97,7 +97,7 @@ Deno.test("starting recordings and opening sockets past a client's rate get 429"
   for (let i = 0; i < 4; i++) {
     const res = await fetch(`${server.url}/api/videos`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", cookie: server.cookie },
       body: JSON.stringify({ mimeType: "video/webm" }),
     });
     statuses.push(res.status);

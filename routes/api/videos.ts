@@ -4,7 +4,8 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../../lib/context.ts";
 import { ApiError, bearerToken, readJson, videoIdParam } from "../../lib/http.ts";
-import { tokenMatches } from "../../lib/tokens.ts";
+import { sessionUser, type User } from "../../lib/auth/sessions.ts";
+import { canView, isOwner } from "../../lib/access.ts";
 import { rateLimit } from "../../lib/rate_limit.ts";
 import {
   createRecording,
@@ -13,7 +14,7 @@ import {
   isAcceptedMimeType,
   listVideos,
   markDeleting,
-  renameVideo,
+  updateVideo,
   videoJson,
   type VideoRow,
 } from "../../lib/videos.ts";
@@ -28,20 +29,35 @@ const createSchema = z.object({
   }),
 });
 
-const patchSchema = z.object({ title: titleSchema });
+const patchSchema = z.object({
+  title: titleSchema.optional(),
+  visibility: z.enum(["private", "link"]).optional(),
+}).refine((b) => b.title !== undefined || b.visibility !== undefined, {
+  message: "give a title or a visibility",
+});
 
 /** The app's origin as the client reached it, or `PUBLIC_URL`. */
 export function requestOrigin(app: AppContext, c: Context): string {
   return app.config.publicUrl ?? new URL(c.req.url).origin;
 }
 
-/** The video of the `:id` parameter; 404 when there is none to show. */
-export async function loadVideo(app: AppContext, c: Context): Promise<VideoRow> {
-  const video = await getVideo(app.db.sql, videoIdParam(c));
-  if (!video || video.status === "cancelled" || video.status === "deleting") {
+/**
+ * The video of the `:id` parameter and who is asking; 404 when there is none to show, or none
+ * this person may see (a private video is not even admitted to exist).
+ */
+export async function loadVideo(
+  app: AppContext,
+  c: Context,
+): Promise<{ video: VideoRow; user: User | null }> {
+  const id = videoIdParam(c);
+  const user = await sessionUser(app.db.sql, c);
+  const video = await getVideo(app.db.sql, id);
+  if (
+    !video || video.status === "cancelled" || video.status === "deleting" || !canView(video, user)
+  ) {
     throw new ApiError(404, "not_found", "no such video");
   }
-  return video;
+  return { video, user };
 }
 
 /** A whole-number query parameter, clamped; anything unparsable gives the default. */
@@ -50,13 +66,18 @@ function intQuery(raw: string | undefined, fallback: number, min: number, max: n
   return raw === undefined || !Number.isFinite(n) ? fallback : Math.min(Math.max(n, min), max);
 }
 
-/** Until accounts exist, the upload token is what lets a person change their video. */
-export function requireOwner(c: Context, video: VideoRow): void {
-  const token = bearerToken(c);
-  if (!token) throw new ApiError(401, "unauthorized", "send the upload token as a Bearer token");
-  if (!tokenMatches(token, video.upload_token_hash)) {
-    throw new ApiError(403, "forbidden", "the token does not own this video");
-  }
+/** Refuses anyone but the video's owner: 401 when nobody is signed in, 403 for someone else. */
+export function requireOwner(c: Context, video: VideoRow, user: User | null): void {
+  if (isOwner(video, user, bearerToken(c))) return;
+  if (!user) throw new ApiError(401, "unauthorized", "sign in as the video's owner");
+  throw new ApiError(403, "forbidden", "only the video's owner may do this");
+}
+
+/** Who needs to be signed in: 401 otherwise. */
+export async function requireUser(app: AppContext, c: Context): Promise<User> {
+  const user = await sessionUser(app.db.sql, c);
+  if (!user) throw new ApiError(401, "unauthorized", "sign in first");
+  return user;
 }
 
 /** The videos routes, mounted under `/api/videos`. */
@@ -66,45 +87,48 @@ export function videoRoutes(app: AppContext): Hono {
 
   const limit = rateLimit(app.limits.recordings, app.config.trustProxy, "new recordings");
   routes.post("/", limit, async (c) => {
+    const user = await requireUser(app, c);
     const body = await readJson(c, createSchema);
     const { id, uploadToken } = await createRecording(sql, app.storage, {
       title: body.title || null,
       mimeType: body.mimeType,
       partBytes: app.config.ingestPartBytes,
+      ownerId: user.id,
     });
     const origin = requestOrigin(app, c).replace(/^http/, "ws");
     return c.json({ id, uploadToken, ingestUrl: `${origin}/api/videos/${id}/ingest` }, 201);
   });
 
   routes.get("/", async (c) => {
+    const user = await requireUser(app, c);
     const limit = intQuery(c.req.query("limit"), 100, 1, 500);
     const offset = intQuery(c.req.query("offset"), 0, 0, 1_000_000);
-    const rows = await listVideos(sql, limit, offset);
+    const rows = await listVideos(sql, user.id, limit, offset);
     const origin = requestOrigin(app, c);
     return c.json(
-      await Promise.all(rows.map((v) => videoJson(v, { signer: app.playback, origin }))),
+      await Promise.all(rows.map((v) => videoJson(v, { signer: app.playback, origin }, user))),
     );
   });
 
   routes.get("/:id", async (c) => {
-    const video = await loadVideo(app, c);
-    return c.json(await videoJson(video, { signer: app.playback, origin: requestOrigin(app, c) }));
+    const { video, user } = await loadVideo(app, c);
+    const playback = { signer: app.playback, origin: requestOrigin(app, c) };
+    return c.json(await videoJson(video, playback, user));
   });
 
   routes.patch("/:id", async (c) => {
-    const video = await loadVideo(app, c);
-    requireOwner(c, video);
+    const { video, user } = await loadVideo(app, c);
+    requireOwner(c, video, user);
     const body = await readJson(c, patchSchema);
-    const updated = await renameVideo(sql, video.id, body.title);
+    const updated = await updateVideo(sql, video.id, body);
     if (!updated) throw new ApiError(404, "not_found", "no such video");
-    return c.json(
-      await videoJson(updated, { signer: app.playback, origin: requestOrigin(app, c) }),
-    );
+    const playback = { signer: app.playback, origin: requestOrigin(app, c) };
+    return c.json(await videoJson(updated, playback, user));
   });
 
   routes.delete("/:id", async (c) => {
-    const video = await loadVideo(app, c);
-    requireOwner(c, video);
+    const { video, user } = await loadVideo(app, c);
+    requireOwner(c, video, user);
     if (!(await markDeleting(sql, video.id))) {
       throw new ApiError(404, "not_found", "no such video");
     }

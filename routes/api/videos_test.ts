@@ -1,20 +1,41 @@
 import assert from "node:assert/strict";
-import { createRecording, IngestClient, sendChunks } from "../../lib/ingest/client.ts";
+import { createRecording, IngestClient, sendChunks, signIn } from "../../lib/ingest/client.ts";
 import { startTestServer } from "../../test_support/server.ts";
 import { makeWebm, splitEvenly } from "../../test_support/media.ts";
 import { originalKey, waitForStatus } from "../../test_support/helpers.ts";
 
-Deno.test("videos are listed newest first, renamed and deleted by the holder of the upload token", async () => {
+Deno.test("a person's videos are listed newest first, renamed, shared and deleted by them alone", async () => {
   await using server = await startTestServer();
-  const first = await createRecording(server.url, { title: "First", mimeType: "video/webm" });
+  const other = await signIn(server.url, {
+    email: "bo@example.com",
+    password: "bo's long password",
+    name: "Bo",
+  });
+  const first = await createRecording(
+    server.url,
+    { title: "First", mimeType: "video/webm" },
+    server,
+  );
   const second = await createRecording(server.url, {
     title: "Second",
     mimeType: "video/webm;codecs=vp8,opus",
+  }, server);
+  const list = async (cookie?: string) =>
+    await fetch(`${server.url}/api/videos`, { headers: cookie ? { cookie } : {} });
+  const mine = await (await list(server.cookie)).json();
+  assert.deepEqual(mine.map((v: { id: string }) => v.id), [second.id, first.id]);
+  assert.equal(mine[0].status, "recording");
+  assert.equal(mine[0].playbackUrl, null, "nothing to play while recording");
+  assert.equal(mine[0].owned, true);
+  assert.deepEqual(await (await list(other.cookie)).json(), [], "not in another person's list");
+  assert.equal((await list()).status, 401);
+  const anonymous = await fetch(`${server.url}/api/videos`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mimeType: "video/webm" }),
   });
-  const list = await (await fetch(`${server.url}/api/videos`)).json();
-  assert.deepEqual(list.map((v: { id: string }) => v.id), [second.id, first.id]);
-  assert.equal(list[0].status, "recording");
-  assert.equal(list[0].playbackUrl, null, "nothing to play while recording");
+  assert.equal(anonymous.status, 401, "recording needs an account");
+  await anonymous.body?.cancel();
 
   const bytes = await Deno.readFile(await makeWebm(6, 800));
   const client = await IngestClient.connect(second.ingestUrl, second.uploadToken);
@@ -23,44 +44,52 @@ Deno.test("videos are listed newest first, renamed and deleted by the holder of 
   const ready = await waitForStatus(server.url, second.id, "ready");
   assert.equal(ready.title, "Second");
   assert.equal(ready.mimeType, "video/webm");
+  assert.equal(ready.visibility, "link");
 
-  const patch = (token: string | null, body: unknown) =>
+  const patch = (auth: Record<string, string>, body: unknown) =>
     fetch(`${server.url}/api/videos/${second.id}`, {
       method: "PATCH",
-      headers: {
-        "content-type": "application/json",
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify(body),
     });
-  let res = await patch(null, { title: "Stolen" });
+  let res = await patch({}, { title: "Stolen" });
   assert.equal(res.status, 401);
   assert.equal((await res.json()).error.code, "unauthorized");
-  res = await patch(first.uploadToken, { title: "Stolen" });
-  assert.equal(res.status, 403);
+  res = await patch({ cookie: other.cookie }, { title: "Stolen" });
+  assert.equal(res.status, 403, "another person is not the owner");
   await res.body?.cancel();
-  res = await patch(second.uploadToken, { title: "x".repeat(201) });
+  res = await patch({ authorization: `Bearer ${second.uploadToken}` }, { title: "Stolen" });
+  assert.equal(res.status, 401, "the upload token uploads; it does not make an owner");
+  await res.body?.cancel();
+  res = await patch({ cookie: server.cookie }, { title: "x".repeat(201) });
   assert.equal(res.status, 400);
   await res.body?.cancel();
-  res = await patch(second.uploadToken, { title: "  Renamed  " });
+  res = await patch({ cookie: server.cookie }, { visibility: "public" });
+  assert.equal(res.status, 400);
+  await res.body?.cancel();
+  res = await patch({ cookie: server.cookie }, { title: "  Renamed  " });
   assert.equal(res.status, 200);
   assert.equal((await res.json()).title, "Renamed");
-
-  const del = (token: string) =>
-    fetch(`${server.url}/api/videos/${second.id}`, {
-      method: "DELETE",
-      headers: { authorization: `Bearer ${token}` },
-    });
-  res = await del(first.uploadToken);
-  assert.equal(res.status, 403);
+  res = await patch({ cookie: server.cookie }, { visibility: "private" });
+  assert.equal((await res.json()).visibility, "private");
+  res = await fetch(`${server.url}/api/videos/${second.id}`, { headers: { cookie: other.cookie } });
+  assert.equal(res.status, 404, "a private video does not exist for anyone else");
   await res.body?.cancel();
-  res = await del(second.uploadToken);
+
+  const del = (cookie: string) =>
+    fetch(`${server.url}/api/videos/${second.id}`, { method: "DELETE", headers: { cookie } });
+  res = await del(other.cookie);
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
+  res = await del(server.cookie);
   assert.equal(res.status, 204);
-  res = await fetch(`${server.url}/api/videos/${second.id}`);
+  res = await fetch(`${server.url}/api/videos/${second.id}`, {
+    headers: { cookie: server.cookie },
+  });
   assert.equal(res.status, 404);
   assert.equal((await res.json()).error.code, "not_found");
   assert.equal(await server.services.storage.size(originalKey(second.id)), null, "objects deleted");
-  const after = await (await fetch(`${server.url}/api/videos`)).json();
+  const after = await (await list(server.cookie)).json();
   assert.deepEqual(after.map((v: { id: string }) => v.id), [first.id]);
 });
 
@@ -77,12 +106,12 @@ Deno.test("healthz reports the database and the storage", async () => {
 
 Deno.test("deleting a video while it records ends its ingest socket with 4404", async () => {
   await using server = await startTestServer({}, { jobs: false });
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   assert.equal((await client.chunk(0, new Uint8Array(100))).type, "ack");
   const res = await fetch(`${server.url}/api/videos/${rec.id}`, {
     method: "DELETE",
-    headers: { authorization: `Bearer ${rec.uploadToken}` },
+    headers: { cookie: server.cookie },
   });
   assert.equal(res.status, 204);
   const answer = await client.chunk(1, new Uint8Array(100));
@@ -94,10 +123,10 @@ Deno.test("deleting a video while it records ends its ingest socket with 4404", 
 
 Deno.test("malformed query, path, range and handshake get a 4xx, never a 500", async () => {
   await using server = await startTestServer({}, { jobs: false });
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const probes: [string, RequestInit, number][] = [
-    ["/api/videos?limit=1.5&offset=1e21", {}, 200],
-    ["/api/videos?limit=abc", {}, 200],
+    ["/api/videos?limit=1.5&offset=1e21", { headers: { cookie: server.cookie } }, 200],
+    ["/api/videos?limit=abc", { headers: { cookie: server.cookie } }, 200],
     ["/media/%FF", {}, 403],
     ["/media/videos/x?exp=99999999999&sig=abc", { headers: { range: "bytes=9-1" } }, 403],
     [`/api/videos/${rec.id}/ingest`, { headers: { upgrade: "websocket" } }, 400],
@@ -120,7 +149,7 @@ Deno.test("malformed query, path, range and handshake get a 4xx, never a 500", a
 
 Deno.test("finishing a recording that holds no data fails it with a clear reason", async () => {
   await using server = await startTestServer({}, { jobs: false });
-  const rec = await createRecording(server.url);
+  const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
   const answer = await client.finish(-1);
   assert.equal(answer.code, "empty");
