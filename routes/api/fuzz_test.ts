@@ -35,6 +35,13 @@ const ROUTES: [string, string][] = [
   ["GET", "/?q={text}"],
   ["GET", "/media/{text}?exp={n}&sig={text}"],
   ["GET", "/healthz"],
+  ["POST", "/api/auth/signup"],
+  ["POST", "/api/auth/login"],
+  ["POST", "/api/auth/logout"],
+  ["GET", "/api/me"],
+  ["GET", "/login?next={text}"],
+  ["GET", "/signup?next={text}"],
+  ["GET", "/record"],
 ];
 
 const idArb = (ids: string[]) =>
@@ -56,6 +63,11 @@ const bodyArb = fc.oneof(
     text: fc.string({ maxLength: 100 }),
     ids: fc.array(fc.uuid(), { maxLength: 5 }),
     type: fc.constantFrom("comment", "step", "virus"),
+    email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 300 })),
+    password: fc.string({ maxLength: 300 }),
+    name: fc.string({ maxLength: 100 }),
+    visibility: fc.constantFrom("private", "link", "public", ""),
+    everywhere: fc.oneof(fc.boolean(), fc.string()),
   }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   fc.uint8Array({ maxLength: 2048 }).map((b) => new TextDecoder().decode(b)),
   fc.constant(""),

@@ -1,0 +1,159 @@
+/** A private video, asked for by someone not signed in and by another person, on every path. */
+import assert from "node:assert/strict";
+import { createRecording, IngestClient, sendChunks, signIn } from "../../lib/ingest/client.ts";
+import { replaceSteps, stepImageKey, stepUid } from "../../lib/guide.ts";
+import { startTestServer } from "../../test_support/server.ts";
+import { makeWebm, splitEvenly } from "../../test_support/media.ts";
+
+/** Opens a WebSocket with headers over a raw connection; returns the close code the server sent. */
+async function socketCloseCode(url: string, cookie?: string): Promise<number | null> {
+  const u = new URL(url);
+  const conn = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
+  try {
+    const lines = [
+      `GET ${u.pathname} HTTP/1.1`,
+      `Host: ${u.host}`,
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+      "Sec-WebSocket-Version: 13",
+      ...(cookie ? [`Cookie: ${cookie}`] : []),
+    ];
+    await conn.write(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
+    const seen: number[] = [];
+    const buf = new Uint8Array(4096);
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      const n = await Promise.race([
+        conn.read(buf),
+        new Promise<null>((r) => setTimeout(() => r(null), 500)),
+      ]);
+      if (n === null) break;
+      seen.push(...buf.subarray(0, n));
+      // A close frame from the server: 0x88, a length, then the code.
+      const at = seen.indexOf(0x88);
+      if (at >= 0 && seen.length >= at + 4) return (seen[at + 2] << 8) | seen[at + 3];
+    }
+    return null;
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test({
+  name: "a private video is its owner's alone: page, API, playback, live document, guide, images",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startTestServer({}, { jobs: false });
+    const other = await signIn(server.url, {
+      email: "bo@example.com",
+      password: "bo's long password",
+      name: "Bo",
+    });
+    const rec = await createRecording(server.url, {
+      title: "Salary review",
+      mimeType: "video/webm",
+    }, server);
+    const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
+    const chunks = splitEvenly(await Deno.readFile(await makeWebm(4, 500)), 2);
+    await sendChunks(client, chunks);
+    assert.equal((await client.finish(1, 4000)).type, "done");
+    // A guide step with a screenshot, and a comment.
+    const image = await Deno.makeTempFile();
+    await Deno.writeTextFile(image, "jpeg bytes");
+    const key = stepImageKey(rec.id, stepUid(rec.id, 1));
+    await server.services.storage.putFile(key, image, "image/jpeg");
+    const room = (await server.services.rooms.open(rec.id))!;
+    await replaceSteps(room, [{
+      timestamp: 1,
+      title: "Open payroll",
+      text: "",
+      imageKey: key,
+      confidence: 1,
+    }]);
+    const as = (cookie?: string): RequestInit => ({ headers: cookie ? { cookie } : {} });
+    const made = await fetch(`${server.url}/api/videos/${rec.id}/annotations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: server.cookie },
+      body: JSON.stringify({ timestamp: 1, content: "secret note" }),
+    });
+    assert.equal(made.status, 201);
+    const setVisibility = await fetch(`${server.url}/api/videos/${rec.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", cookie: server.cookie },
+      body: JSON.stringify({ visibility: "private" }),
+    });
+    assert.equal((await setVisibility.json()).visibility, "private");
+
+    const paths = [
+      `/v/${rec.id}`,
+      `/v/${rec.id}/doc`,
+      `/api/videos/${rec.id}`,
+      `/api/videos/${rec.id}/annotations`,
+      `/api/videos/${rec.id}/doc`,
+      `/api/videos/${rec.id}/doc.md`,
+      `/api/videos/${rec.id}/steps/1.jpg`,
+      `/api/videos/${rec.id}/steps/${stepUid(rec.id, 1)}.jpg`,
+    ];
+    // The owner sees everything.
+    for (const path of paths) {
+      const res = await fetch(`${server.url}${path}`, { ...as(server.cookie), redirect: "manual" });
+      await res.body?.cancel();
+      assert.ok(res.status === 200 || res.status === 302, `owner ${path}: ${res.status}`);
+    }
+    const owned = await (await fetch(`${server.url}/api/videos/${rec.id}`, as(server.cookie)))
+      .json();
+    assert.ok(owned.playbackUrl, "the owner gets a playback URL");
+
+    for (const [who, cookie] of [["anonymous", undefined], ["another person", other.cookie]]) {
+      for (const path of paths) {
+        const res = await fetch(`${server.url}${path}`, { ...as(cookie), redirect: "manual" });
+        const body = await res.text();
+        assert.equal(res.status, 404, `${who} ${path}`);
+        for (const secret of ["Salary review", "secret note", "Open payroll", "/media/"]) {
+          assert.ok(!body.includes(secret), `${who} ${path} leaks ${secret}`);
+        }
+      }
+      const comment = await fetch(`${server.url}/api/videos/${rec.id}/annotations`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify({ timestamp: 1, content: "let me in" }),
+      });
+      assert.equal(comment.status, 404, `${who} comments`);
+      await comment.body?.cancel();
+      for (
+        const [method, path, body] of [
+          ["PATCH", "", { title: "mine now" }],
+          ["PATCH", "", { visibility: "link" }],
+          ["DELETE", "", undefined],
+          ["PATCH", `/steps/${stepUid(rec.id, 1)}`, { title: "changed" }],
+          ["POST", "/doc", undefined],
+        ] as const
+      ) {
+        const res = await fetch(`${server.url}/api/videos/${rec.id}${path}`, {
+          method,
+          headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        await res.body?.cancel();
+        assert.equal(res.status, 404, `${who} ${method} ${path}`);
+      }
+      assert.equal(
+        await socketCloseCode(`${server.url}/api/collab/${rec.id}`, cookie),
+        4404,
+        `${who} joins the live document`,
+      );
+    }
+    assert.equal(await socketCloseCode(`${server.url}/api/collab/${rec.id}`, server.cookie), null);
+
+    // Nothing changed, nothing was added.
+    const after = await (await fetch(`${server.url}/api/videos/${rec.id}`, as(server.cookie)))
+      .json();
+    assert.deepEqual([after.title, after.visibility], ["Salary review", "private"]);
+    const rows = await server.services.db.sql`SELECT content FROM annotations
+      WHERE video_id = ${rec.id} ORDER BY timestamp, content`;
+    assert.deepEqual(rows.map((r) => r.content).sort(), ["Open payroll", "secret note"]);
+    await Deno.remove(image);
+  },
+});
