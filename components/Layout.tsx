@@ -44,6 +44,15 @@ export function Layout(
                     >
                       Sign out
                     </button>
+                    <button
+                      type="submit"
+                      name="everywhere"
+                      value="1"
+                      title="Ends your sessions on every device"
+                      class="hidden text-slate-400 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:inline"
+                    >
+                      everywhere
+                    </button>
                   </form>
                 )
                 : (

@@ -27,7 +27,7 @@ Deno.test({
       assert.equal(cookie.sameSite, "Lax");
       assert.equal(await page.evaluate(() => document.cookie), "", "scripts cannot read it");
 
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await page.waitForURL(`${server.url}/`);
       await page.getByRole("navigation").getByRole("link", { name: "Sign in" }).click();
       await page.getByLabel("Email").fill("ana@example.com");

@@ -116,3 +116,26 @@ Deno.test("password guessing is slowed down by the sign-in rate limit", async ()
   assert.equal(right.status, 429);
   assert.ok(Number(right.headers.get("retry-after")) > 0);
 });
+
+Deno.test("the header's sign-out form ends one session, or every one", async () => {
+  await using server = await startTestServer({ RATE_LIMIT_SIGNUPS_PER_MIN: "100" }, {
+    jobs: false,
+  });
+  const a = sessionOf(await post(server, "/api/auth/signup", ANA));
+  const b = sessionOf(await post(server, "/api/auth/login", ANA));
+  const form = (cookie: string, body: string) =>
+    fetch(`${server.url}/api/auth/logout`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body,
+      redirect: "manual",
+    });
+  const one = await form(a, "");
+  assert.equal(one.status, 303);
+  assert.equal(one.headers.get("location"), "/");
+  assert.deepEqual([await me(server, a), await me(server, b)], [401, 200]);
+  const c = sessionOf(await post(server, "/api/auth/login", ANA));
+  const all = await form(c, "everywhere=1");
+  assert.equal(all.status, 303);
+  assert.deepEqual([await me(server, b), await me(server, c)], [401, 401]);
+});

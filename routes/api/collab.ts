@@ -33,7 +33,8 @@ class CollabSocket implements Peer {
     readonly ws: WSContext,
     readonly cookie: string | undefined,
   ) {
-    this.#chain = this.#open();
+    // A failure to load (the database going away with the server) closes this socket alone.
+    this.#chain = this.#open().catch(() => this.close(1011, "the document could not be loaded"));
   }
 
   async #open(): Promise<void> {
@@ -57,7 +58,9 @@ class CollabSocket implements Peer {
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.ws.close(code, reason);
+    try {
+      this.ws.close(code, reason);
+    } catch { /* already closed by the client */ }
     this.detach();
   }
 
