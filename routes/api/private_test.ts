@@ -4,40 +4,11 @@ import { createRecording, IngestClient, sendChunks, signIn } from "../../lib/ing
 import { replaceSteps, stepImageKey, stepUid } from "../../lib/guide.ts";
 import { startTestServer } from "../../test_support/server.ts";
 import { makeWebm, splitEvenly } from "../../test_support/media.ts";
+import { rawHandshake } from "../../test_support/raw_socket.ts";
 
-/** Opens a WebSocket with headers over a raw connection; returns the close code the server sent. */
+/** The close code the live-document socket gets, for a request with `cookie`. */
 async function socketCloseCode(url: string, cookie?: string): Promise<number | null> {
-  const u = new URL(url);
-  const conn = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
-  try {
-    const lines = [
-      `GET ${u.pathname} HTTP/1.1`,
-      `Host: ${u.host}`,
-      "Upgrade: websocket",
-      "Connection: Upgrade",
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-      "Sec-WebSocket-Version: 13",
-      ...(cookie ? [`Cookie: ${cookie}`] : []),
-    ];
-    await conn.write(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
-    const seen: number[] = [];
-    const buf = new Uint8Array(4096);
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline) {
-      const n = await Promise.race([
-        conn.read(buf),
-        new Promise<null>((r) => setTimeout(() => r(null), 500)),
-      ]);
-      if (n === null) break;
-      seen.push(...buf.subarray(0, n));
-      // A close frame from the server: 0x88, a length, then the code.
-      const at = seen.indexOf(0x88);
-      if (at >= 0 && seen.length >= at + 4) return (seen[at + 2] << 8) | seen[at + 3];
-    }
-    return null;
-  } finally {
-    conn.close();
-  }
+  return (await rawHandshake(url, cookie ? { Cookie: cookie } : {}, 3000)).closeCode;
 }
 
 Deno.test({

@@ -2,30 +2,13 @@ import assert from "node:assert/strict";
 import { startTestServer } from "../../test_support/server.ts";
 import { createRecording } from "../../lib/ingest/client.ts";
 import { startSharedS3 } from "../../test_support/workers.ts";
+import { rawHandshake } from "../../test_support/raw_socket.ts";
 
 const EVIL = "https://evil.example";
 
-/** Sends a raw WebSocket handshake and returns the status line's code. */
+/** The status of a WebSocket handshake, with an `Origin` when given. */
 async function handshakeStatus(url: string, origin?: string): Promise<number> {
-  const u = new URL(url);
-  const conn = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
-  try {
-    const lines = [
-      `GET ${u.pathname} HTTP/1.1`,
-      `Host: ${u.host}`,
-      "Upgrade: websocket",
-      "Connection: Upgrade",
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-      "Sec-WebSocket-Version: 13",
-      ...(origin ? [`Origin: ${origin}`] : []),
-    ];
-    await conn.write(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
-    const buf = new Uint8Array(256);
-    const n = await conn.read(buf);
-    return Number(new TextDecoder().decode(buf.subarray(0, n ?? 0)).split(" ")[1]);
-  } finally {
-    conn.close();
-  }
+  return (await rawHandshake(url, origin ? { Origin: origin } : {}, 600)).status;
 }
 
 Deno.test("pages carry a CSP, no framing, no sniffing and origin-only referrers", async () => {
