@@ -42,16 +42,17 @@ export class RateLimiter {
 }
 
 /**
- * The client's address: the connection's, or with `trustProxy` the first `X-Forwarded-For`
- * entry (set it only behind a proxy that writes that header itself).
+ * The client's address: the connection's, or with `trustProxy` the last `X-Forwarded-For` entry
+ * (the one the proxy in front added; earlier ones are whatever the client sent). IPv6 clients
+ * are counted by their /64, which one client usually holds whole.
  */
 export function clientKey(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (forwarded) return addressKey(forwarded);
   }
   try {
-    return getConnInfo(c).remote.address ?? "unknown";
+    return addressKey(getConnInfo(c).remote.address ?? "unknown");
   } catch {
     return "unknown"; // called without a connection (a test calling app.fetch directly)
   }
@@ -74,4 +75,12 @@ export function rateLimit(
     }
     return await next();
   };
+}
+
+/** An address as a bucket key: IPv4 whole, IPv6 by its first four groups (its /64). */
+export function addressKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const [head] = address.split("::");
+  const groups = head.split(":").filter(Boolean);
+  return groups.length >= 4 ? `${groups.slice(0, 4).join(":")}::/64` : address;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RateLimiter } from "./rate_limit.ts";
+import { addressKey, RateLimiter } from "./rate_limit.ts";
 
 Deno.test("a bucket allows its rate, refills steadily, and keeps clients apart", () => {
   const limiter = new RateLimiter(6); // one token every 10 s, six saved up
@@ -15,4 +15,10 @@ Deno.test("a bucket allows its rate, refills steadily, and keeps clients apart",
 Deno.test("a limit of 0 is no limit", () => {
   const limiter = new RateLimiter(0);
   for (let i = 0; i < 1000; i++) assert.equal(limiter.take("a"), 0);
+});
+
+Deno.test("IPv6 clients are counted by their /64, IPv4 clients by their address", () => {
+  assert.equal(addressKey("203.0.113.7"), "203.0.113.7");
+  assert.equal(addressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  assert.equal(addressKey("2001:db8:1:2::5"), "2001:db8:1:2::/64");
 });

@@ -9,7 +9,11 @@ import { sessionUser } from "../lib/auth/sessions.ts";
 
 /** A `?next=` that stays on this site (a path), or the library. */
 export function safeNext(raw: string | undefined): string {
-  return raw && /^\/(?![/\\])/.test(raw) && raw.length <= 500 ? raw : "/";
+  if (!raw || raw.length > 500 || !raw.startsWith("/")) return "/";
+  // Resolved the way a browser will (which drops tabs and newlines): it must stay on this site.
+  const base = "http://this.site";
+  const url = new URL(raw, base);
+  return url.origin === base ? url.pathname + url.search + url.hash : "/";
 }
 
 /** The account pages. */

@@ -10,9 +10,11 @@ import { loadVideo } from "./videos.ts";
 
 const createSchema = z.object({
   timestamp: z.number().finite().min(0).max(1e7),
-  content: z.string().trim().min(1, "content is empty").max(MAX_CONTENT),
+  content: z.string().trim().min(1, "content is empty").max(MAX_CONTENT)
+    .refine((t) => !t.includes("\u0000"), "content holds a NUL character"),
   type: z.enum(["comment"]).default("comment"),
-  author: z.string().trim().max(80).nullish(),
+  author: z.string().trim().max(80).refine((t) => !t.includes("\u0000"), "author holds a NUL")
+    .nullish(),
 });
 
 /** The annotation routes, mounted under `/api/videos`. */

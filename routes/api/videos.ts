@@ -19,7 +19,8 @@ import {
   type VideoRow,
 } from "../../lib/videos.ts";
 
-const titleSchema = z.string().trim().max(200, "title is longer than 200 characters");
+const titleSchema = z.string().trim().max(200, "title is longer than 200 characters")
+  .refine((t) => !t.includes("\u0000"), "title holds a NUL character");
 
 const createSchema = z.object({
   title: titleSchema.nullish(),
@@ -120,7 +121,16 @@ export function videoRoutes(app: AppContext): Hono {
     const { video, user } = await loadVideo(app, c);
     requireOwner(c, video, user);
     const body = await readJson(c, patchSchema);
+    if (body.visibility && video.owner_id === null) {
+      throw new ApiError(
+        409,
+        "no_owner",
+        "a video recorded before accounts has no owner to keep it private",
+      );
+    }
     const updated = await updateVideo(sql, video.id, body);
+    // Made private: everyone in its live document is disconnected and checked again on reconnect.
+    if (body.visibility === "private") await app.rooms.drop(video.id);
     if (!updated) throw new ApiError(404, "not_found", "no such video");
     const playback = { signer: app.playback, origin: requestOrigin(app, c) };
     return c.json(await videoJson(updated, playback, user));

@@ -64,4 +64,34 @@ Deno.test("SQL metacharacters are stored and returned literally", async () => {
   assert.ok(Array.isArray(found.hits));
   const [{ count }] = await server.services.db.sql`SELECT count(*)::int AS count FROM videos`;
   assert.equal(count, 1, "the table is still there");
+
+  // A NUL character (which PostgreSQL cannot store) is refused with a 400, not a 500.
+  const nul = [
+    [`/api/videos`, "POST", { title: "a\u0000b", mimeType: "video/webm" }],
+    [`/api/videos/${rec.id}`, "PATCH", { title: "a\u0000b" }],
+    [`/api/videos/${rec.id}/annotations`, "POST", { timestamp: 0, content: "a\u0000b" }],
+    [`/api/videos/${rec.id}/annotations`, "POST", {
+      timestamp: 0,
+      content: "ok",
+      author: "\u0000",
+    }],
+  ] as const;
+  for (const [path, method, body] of nul) {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { "content-type": "application/json", cookie: server.cookie },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 400, `${method} ${path}`);
+    await res.body?.cancel();
+  }
+  // Only a video with an owner can be kept private.
+  await server.services.db.sql`UPDATE videos SET owner_id = NULL WHERE id = ${rec.id}`;
+  const ownerless = await fetch(`${server.url}/api/videos/${rec.id}`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json", authorization: `Bearer ${rec.uploadToken}` },
+    body: JSON.stringify({ visibility: "private" }),
+  });
+  assert.equal(ownerless.status, 409);
+  await ownerless.body?.cancel();
 });
