@@ -19,6 +19,7 @@ import { createTestDatabase } from "../test_support/db.ts";
 import { ChildServer } from "../test_support/server.ts";
 import { connectYClient, entry, type YClient } from "../test_support/yclient.ts";
 import {
+  benchAppEnv,
   busyShare,
   mib,
   readCpuSeconds,
@@ -350,19 +351,7 @@ class Bench {
    */
   async withApp<T>(warmupVideo: string | null, fn: (app: ChildServer) => Promise<T>): Promise<T> {
     const dataDir = join(this.tmp, `data-${this.#appSeq++}`);
-    // ChildServer passes on only what Deno needs, none of this process's VideoFlow settings.
-    const env = {
-      DATABASE_URL: this.dbUrl,
-      DATA_DIR: dataDir,
-      S3_ENDPOINT: this.s3.endpoint,
-      S3_ACCESS_KEY_ID: "S3RVER",
-      S3_SECRET_ACCESS_KEY: "S3RVER",
-      S3_BUCKET: BUCKET,
-      S3_FORCE_PATH_STYLE: "true",
-      // Hundreds of recorders and viewers from one address: the per-client limits are off.
-      RATE_LIMIT_RECORDINGS_PER_MIN: "0",
-      RATE_LIMIT_SOCKETS_PER_MIN: "0",
-    };
+    const env = benchAppEnv(this.dbUrl, dataDir, this.s3.endpoint, BUCKET);
     const app = new ChildServer(env, { stderrPath: this.appStderr });
     await app.start();
     try {

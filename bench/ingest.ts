@@ -18,7 +18,15 @@ import {
 } from "../lib/ingest/client.ts";
 import { type CompletedPart, type S3Endpoint, Storage } from "../lib/storage/s3.ts";
 import { createTestDatabase } from "../test_support/db.ts";
-import { busyShare, mib, readCpuSeconds, readMachineCpu, RssSampler, S3Process } from "./proc.ts";
+import {
+  benchAppEnv,
+  busyShare,
+  mib,
+  readCpuSeconds,
+  readMachineCpu,
+  RssSampler,
+  S3Process,
+} from "./proc.ts";
 import { report, reportStderr, type Table } from "./report.ts";
 import { ChildServer } from "../test_support/server.ts";
 import { benchAuth, medianRun, percentile, sleep, withTimeout } from "./util.ts";
@@ -226,19 +234,7 @@ class Bench {
    */
   async withApp<T>(fn: (app: ChildServer) => Promise<T>): Promise<T> {
     const dataDir = join(this.tmp, `data-${this.#appSeq++}`);
-    // ChildServer passes on only what Deno needs, none of this process's VideoFlow settings.
-    const env = {
-      DATABASE_URL: this.dbUrl,
-      DATA_DIR: dataDir,
-      S3_ENDPOINT: this.s3.endpoint,
-      S3_ACCESS_KEY_ID: "S3RVER",
-      S3_SECRET_ACCESS_KEY: "S3RVER",
-      S3_BUCKET: BUCKET,
-      S3_FORCE_PATH_STYLE: "true",
-      // Hundreds of recorders and viewers from one address: the per-client limits are off.
-      RATE_LIMIT_RECORDINGS_PER_MIN: "0",
-      RATE_LIMIT_SOCKETS_PER_MIN: "0",
-    };
+    const env = benchAppEnv(this.dbUrl, dataDir, this.s3.endpoint, BUCKET);
     const app = new ChildServer(env, { stderrPath: this.appStderr });
     await app.start();
     try {

@@ -217,3 +217,27 @@ export class S3Process {
 export function mib(bytes: number): string {
   return (bytes / MiB).toFixed(1);
 }
+
+/**
+ * The configuration of an app under benchmark: the benchmark's database and S3 server, a data
+ * directory of its own, and no per-client rate limits (hundreds of recorders and viewers come
+ * from one address). Nothing else of this process's environment reaches it.
+ */
+export function benchAppEnv(
+  dbUrl: string,
+  dataDir: string,
+  s3Endpoint: string,
+  bucket: string,
+): Record<string, string> {
+  return {
+    DATABASE_URL: dbUrl,
+    DATA_DIR: dataDir,
+    S3_ENDPOINT: s3Endpoint,
+    S3_ACCESS_KEY_ID: "S3RVER",
+    S3_SECRET_ACCESS_KEY: "S3RVER",
+    S3_BUCKET: bucket,
+    S3_FORCE_PATH_STYLE: "true",
+    RATE_LIMIT_RECORDINGS_PER_MIN: "0",
+    RATE_LIMIT_SOCKETS_PER_MIN: "0",
+  };
+}
