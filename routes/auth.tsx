@@ -12,8 +12,12 @@ export function safeNext(raw: string | undefined): string {
   if (!raw || raw.length > 500 || !raw.startsWith("/")) return "/";
   // Resolved the way a browser will (which drops tabs and newlines): it must stay on this site.
   const base = "http://this.site";
-  const url = new URL(raw, base);
-  return url.origin === base ? url.pathname + url.search + url.hash : "/";
+  try {
+    const url = new URL(raw, base);
+    return url.origin === base ? url.pathname + url.search + url.hash : "/";
+  } catch {
+    return "/"; // not a URL at all
+  }
 }
 
 /** The account pages. */

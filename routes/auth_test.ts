@@ -15,6 +15,7 @@ Deno.test("after signing in, only a path on this site is followed", () => {
       "/\\evil.example",
       "https://evil.example/",
       "javascript:alert(1)",
+      "//ivs%=>u",
       "/" + "x".repeat(600),
     ]
   ) {
