@@ -1,12 +1,11 @@
 /** VideoFlow: `deno task start`. Reads the configuration, opens everything, serves. */
-import { checkTools, ConfigError, loadConfig } from "./lib/config.ts";
+import { ConfigError, loadConfig } from "./lib/config.ts";
 import { DataDirBusyError } from "./lib/datadir_lock.ts";
 import { startServer } from "./lib/server.ts";
 
 if (import.meta.main) {
   try {
     const config = loadConfig();
-    await checkTools(config);
     const server = await startServer(config, {
       onListen: ({ port }) => {
         const db = config.databaseUrl ? "PostgreSQL" : "embedded PGlite";
@@ -16,6 +15,7 @@ if (import.meta.main) {
         );
       },
     });
+    console.log(`Video tools: ${server.tools.description}`);
     const stop = async () => {
       await server.close();
       Deno.exit(0);

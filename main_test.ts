@@ -78,5 +78,8 @@ Deno.test("a bad configuration value stops the start with one line naming the va
     stderr: "piped",
   }).output();
   assert.equal(noTool.code, 1);
-  assert.match(new TextDecoder().decode(noTool.stderr), /set FFMPEG_PATH/);
+  assert.match(
+    new TextDecoder().decode(noTool.stderr).trim(),
+    /^FFMPEG_PATH=\/nonexistent\/ffmpeg does not run: set it to an ffmpeg binary/,
+  );
 });

@@ -39,6 +39,7 @@ Deno.test({
     const browser = await launchBrowser();
     const runner = videoJobRunner(
       server.config,
+      server.tools,
       server.services.db.sql,
       server.services.storage,
       server.services.rooms,
@@ -161,7 +162,8 @@ Deno.test({
     const { id } = await uploadRecording(server, rec.path);
     await waitForStatus(server.url, id, "ready");
     const runner = videoJobRunner(
-      { ...server.config, ffmpegPath: "/nonexistent/ffmpeg" },
+      server.config,
+      { ...server.tools, ffmpegPath: "/nonexistent/ffmpeg" },
       server.services.db.sql,
       server.services.storage,
       server.services.rooms,

@@ -10,6 +10,7 @@ import {
   fetchVideo,
   ownerToken,
   regenerateDoc,
+  type RenditionView,
   updateVideo,
   type VideoView,
 } from "./player/api.ts";
@@ -18,6 +19,7 @@ import { Overlay } from "./player/Overlay.tsx";
 import { Timeline } from "./player/Timeline.tsx";
 import { activeStep, Steps } from "./player/Steps.tsx";
 import { stepsAmong } from "../lib/step_order.ts";
+import { playableSources } from "./player/sources.ts";
 
 /** Props of the player island. */
 export interface PlayerProps {
@@ -59,6 +61,17 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   );
   const steps = useMemo(() => stepsAmong(collab.annotations), [collab.annotations]);
   const [doc, setDoc] = useState<DocView>(initial.doc);
+  const [rendition, setRendition] = useState<RenditionView>(initial.rendition);
+  // What this browser says it plays; unknown on the server, so the first render offers every file.
+  const [canPlay, setCanPlay] = useState<((type: string) => boolean) | null>(null);
+  const choice = useMemo(
+    () =>
+      canPlay
+        ? playableSources(video.sources, canPlay)
+        : { sources: video.sources, playable: true },
+    [video.sources, canPlay],
+  );
+  const unplayable = !choice.playable && video.sources.length > 0;
   const [tab, setTab] = useState<"comments" | "steps">("comments");
   const [currentTime, setCurrentTime] = useState(startAt ?? 0);
   const [duration, setDuration] = useState<number | null>(initial.duration);
@@ -87,7 +100,18 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     setAuthor(name);
     // Deletability depends on this browser's storage: render again now that it can be read.
     setTick((n) => n + 1);
+    const probe = document.createElement("video");
+    setCanPlay(() => (type: string) => probe.canPlayType(type) !== "");
   }, []);
+
+  // A changed list of <source>s is not picked up by the element by itself.
+  const sourcesKey = choice.sources.map((s) => s.url).join(" ");
+  const loadedSources = useRef(sourcesKey);
+  useEffect(() => {
+    if (loadedSources.current === sourcesKey) return;
+    loadedSources.current = sourcesKey;
+    videoRef.current?.load();
+  }, [sourcesKey]);
 
   // Presence: who this viewer is (sent again after each reconnect).
   useEffect(() => {
@@ -103,9 +127,10 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   }, [duration]);
 
   /**
-   * Fetches the video again. Its URL is swapped in (keeping the position) only when the current
-   * one failed or the status changed (the remuxed file replaces the raw upload): every answer is
-   * freshly signed, so comparing URLs would reload the video on every poll.
+   * Fetches the video again. Its URLs are swapped in (keeping the position) only when the current
+   * one failed, the status changed (the remuxed file replaces the raw upload), or the rendition
+   * this browser waits for arrived: every answer is freshly signed, so comparing URLs would reload
+   * the video on every poll.
    */
   const refresh = useCallback(async (failed: boolean) => {
     const el = videoRef.current;
@@ -114,18 +139,26 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
       return (fresh as { status?: number }).status === 404 ? "gone" : "error";
     }
     setDoc(fresh.doc);
-    if (!failed && fresh.status === video.status) return "same";
+    setRendition(fresh.rendition);
+    const awaited = unplayable && fresh.rendition.status !== video.rendition.status;
+    if (!failed && fresh.status === video.status && !awaited) return "same";
     // Keep `?t=` if the very first load failed before reaching it.
     if (el && el.readyState >= 1) resumeAt.current = { time: el.currentTime, play: !el.paused };
     setVideo(fresh);
     if (fresh.duration) setDuration(fresh.duration);
     return "changed";
-  }, [video.status]);
+  }, [video.status, video.rendition.status, unplayable]);
 
-  // While the video or its guide is not final yet, follow them, less often while the tab is hidden.
+  // While the video, its guide or its rendition is not final yet, follow them, less often while
+  // the tab is hidden.
   const docBusy = doc.status === "pending" || doc.status === "running";
+  const renditionBusy = rendition.status === "pending" || rendition.status === "running";
   useEffect(() => {
-    if (video.status !== "processing" && video.status !== "recording" && !docBusy) return;
+    if (
+      video.status !== "processing" && video.status !== "recording" && !docBusy && !renditionBusy
+    ) {
+      return;
+    }
     let stopped = false;
     let timer: ReturnType<typeof setTimeout>;
     const poll = async () => {
@@ -139,7 +172,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
       stopped = true;
       clearTimeout(timer);
     };
-  }, [video.status, docBusy, refresh]);
+  }, [video.status, docBusy, renditionBusy, refresh]);
 
   const regenerate = async () => {
     try {
@@ -153,11 +186,18 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
 
   /** A network error or an expired URL: a few fresh URLs, no endless loop on an unplayable file. */
   const failures = useRef(0);
-  const onError = () => {
+  const onError = (e: Event) => {
+    // An error on the last <source>: every file failed (the element's own `error` stays null).
+    const fromSource = e.currentTarget instanceof HTMLSourceElement;
     const code = videoRef.current?.error?.code;
-    if (code !== MediaError.MEDIA_ERR_NETWORK && code !== MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED) {
+    if (
+      !fromSource && code !== MediaError.MEDIA_ERR_NETWORK &&
+      code !== MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED
+    ) {
       return;
     }
+    // Nothing here this browser plays: the rendition on its way will be loaded when it is made.
+    if (unplayable && renditionBusy) return;
     if (failures.current++ >= 3) return setNotice("The video cannot be played right now.");
     setTimeout(() => refresh(true), 500 * failures.current);
   };
@@ -338,7 +378,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
             ref={videoRef}
             data-testid="player"
             class="aspect-video w-full bg-black"
-            src={video.playbackUrl ?? undefined}
+            src={choice.sources.length === 0 ? video.playbackUrl ?? undefined : undefined}
             controls
             playsInline
             preload="metadata"
@@ -376,8 +416,29 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
               collab.setPlayhead(el.currentTime, !el.paused);
             }}
             onError={onError}
-          />
+          >
+            {choice.sources.map((s, i) => (
+              <source
+                key={s.url}
+                src={s.url}
+                type={s.type}
+                // With <source>s, a failure is reported on the last one, not on the video.
+                onError={i === choice.sources.length - 1 ? onError : undefined}
+              />
+            ))}
+          </video>
           <Overlay annotations={annotations} currentTime={currentTime} />
+          {unplayable && (renditionBusy || rendition.status === "failed") && (
+            <p
+              role="status"
+              data-testid="rendition-wait"
+              class="absolute inset-x-0 top-0 bg-slate-900/80 px-3 py-2 text-sm text-white"
+            >
+              {renditionBusy
+                ? "Making a version this browser can play. It starts by itself when ready."
+                : "This browser cannot play this recording. Try Chrome, Firefox or Edge."}
+            </p>
+          )}
         </div>
         <Timeline
           duration={duration}
@@ -433,11 +494,11 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
               <option value="private">Only me</option>
             </select>
           )}
-          {video.playbackUrl && (
+          {(choice.sources[0]?.url ?? video.playbackUrl) && (
             <a
-              href={video.playbackUrl}
+              href={choice.sources[0]?.url ?? video.playbackUrl ?? undefined}
               download={`${video.title || "recording"}.${
-                video.mimeType.includes("mp4") ? "mp4" : "webm"
+                (choice.sources[0]?.type ?? video.mimeType).includes("mp4") ? "mp4" : "webm"
               }`}
               class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
             >

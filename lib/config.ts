@@ -45,9 +45,13 @@ export interface Config {
   maxVideoBytes: number;
   playbackUrlTtlS: number;
   recordingResumeWindowS: number;
-  ffmpegPath: string;
-  ffprobePath: string;
+  /** `FFMPEG_PATH`; `null`: the PATH's, else the bundled one (see `ffmpeg_locate.ts`). */
+  ffmpegPath: string | null;
+  /** `FFPROBE_PATH`; `null`: the PATH's, else the bundled one. */
+  ffprobePath: string | null;
   autodocOcrWorkers: number;
+  /** Make an H.264/AAC MP4 beside recordings that are not already H.264/AAC (`RENDITIONS`). */
+  renditions: boolean;
 }
 
 /** A configuration problem, with a one-line message meant for the person starting the app. */
@@ -174,35 +178,9 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     maxVideoBytes,
     playbackUrlTtlS: intVar(env, "PLAYBACK_URL_TTL_S", 900, 10, 7 * 24 * 3600),
     recordingResumeWindowS: intVar(env, "RECORDING_RESUME_WINDOW_S", 3600, 1, 30 * 24 * 3600),
-    ffmpegPath: env.FFMPEG_PATH?.trim() || "ffmpeg",
-    ffprobePath: env.FFPROBE_PATH?.trim() || "ffprobe",
+    ffmpegPath: env.FFMPEG_PATH?.trim() || null,
+    ffprobePath: env.FFPROBE_PATH?.trim() || null,
     autodocOcrWorkers: intVar(env, "AUTODOC_OCR_WORKERS", 2, 1, 64),
+    renditions: boolVar(env, "RENDITIONS", true),
   };
-}
-
-/**
- * Checks that ffmpeg and ffprobe run. Throws a {@link ConfigError} naming the variable to set.
- */
-export async function checkTools(config: Config): Promise<void> {
-  for (
-    const [name, path] of [["FFMPEG_PATH", config.ffmpegPath], ["FFPROBE_PATH", config.ffprobePath]]
-  ) {
-    let ok = false;
-    try {
-      const out = await new Deno.Command(path, {
-        args: ["-version"],
-        stdout: "null",
-        stderr: "null",
-      })
-        .output();
-      ok = out.success;
-    } catch {
-      ok = false;
-    }
-    if (!ok) {
-      throw new ConfigError(
-        `${path} does not run: install ffmpeg (apt-get install ffmpeg) or set ${name} to its path`,
-      );
-    }
-  }
 }

@@ -11,7 +11,8 @@ Deno.test("with no variables, every setting has its embedded default", () => {
   assert.equal(c.ingestMaxChunkBytes, 16 * 1024 * 1024);
   assert.equal(c.maxVideoBytes, 10 * 1024 ** 3);
   assert.equal(c.recordingResumeWindowS, 3600);
-  assert.equal(c.ffmpegPath, "ffmpeg");
+  assert.equal(c.ffmpegPath, null);
+  assert.equal(c.renditions, true);
   assert.equal(c.autodocOcrWorkers, 2);
 });
 

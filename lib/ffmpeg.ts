@@ -47,16 +47,92 @@ export async function probeDuration(tools: Tools, path: string): Promise<number 
   return Number.isFinite(d) ? d : null;
 }
 
-/** The codec name of the first video stream, or null when there is none. */
-export async function probeVideoCodec(tools: Tools, path: string): Promise<string | null> {
+/** The streams of a media file that VideoFlow cares about. */
+export interface MediaStreams {
+  video: {
+    codec: string;
+    profile: string | null;
+    level: number | null;
+    width: number;
+    height: number;
+  } | null;
+  audio: { codec: string; profile: string | null } | null;
+}
+
+/** The first video and the first audio stream of a media file. */
+export async function probeStreams(tools: Tools, path: string): Promise<MediaStreams> {
   const out = await ffprobe(tools, [
-    "-select_streams",
-    "v:0",
     "-show_entries",
-    "stream=codec_name",
+    "stream=codec_type,codec_name,profile,level,width,height",
     "-of",
-    "csv=p=0",
+    "json",
     path,
   ]);
-  return out.trim() || null;
+  const streams = (JSON.parse(out).streams ?? []) as Record<string, unknown>[];
+  const v = streams.find((s) => s.codec_type === "video");
+  const a = streams.find((s) => s.codec_type === "audio");
+  const str = (x: unknown) => (typeof x === "string" && x !== "" ? x : null);
+  const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
+  return {
+    video: v
+      ? {
+        codec: String(v.codec_name),
+        profile: str(v.profile),
+        level: num(v.level),
+        width: num(v.width) ?? 0,
+        height: num(v.height) ?? 0,
+      }
+      : null,
+    audio: a ? { codec: String(a.codec_name), profile: str(a.profile) } : null,
+  };
+}
+
+// RFC 6381 names: the profile byte and constraint byte of H.264, by ffprobe's profile name.
+const AVC_PROFILES: Record<string, string> = {
+  "Constrained Baseline": "42e0",
+  Baseline: "4200",
+  Main: "4d40",
+  High: "6400",
+};
+
+function codecName(stream: MediaStreams["video"] | MediaStreams["audio"]): string | null {
+  if (!stream) return null;
+  switch (stream.codec) {
+    case "vp8":
+    case "vp9":
+    case "opus":
+    case "vorbis":
+      return stream.codec;
+    case "h264": {
+      const v = stream as NonNullable<MediaStreams["video"]>;
+      const profile = v.profile ? AVC_PROFILES[v.profile] : undefined;
+      if (!profile || !v.level || v.level <= 0 || v.level > 255) return null;
+      return `avc1.${profile}${v.level.toString(16).padStart(2, "0")}`;
+    }
+    case "aac":
+      return stream.profile === "LC"
+        ? "mp4a.40.2"
+        : stream.profile === "HE-AAC"
+        ? "mp4a.40.5"
+        : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The MIME type of a file, with its codecs when every stream has a name browsers know, so that a
+ * `<source type>` lets a browser skip what it cannot play without fetching it.
+ *
+ * @example
+ * ```ts
+ * mediaType("mp4", await probeStreams(tools, "video.mp4")); // 'video/mp4; codecs="avc1.64001f, mp4a.40.2"'
+ * ```
+ */
+export function mediaType(container: "webm" | "mp4", streams: MediaStreams): string {
+  const base = `video/${container}`;
+  const parts = [streams.video, streams.audio].filter((s) => s !== null);
+  const names = parts.map(codecName);
+  if (names.length === 0 || names.some((n) => n === null)) return base;
+  return `${base}; codecs="${names.join(", ")}"`;
 }

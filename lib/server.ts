@@ -4,6 +4,7 @@ import { openServices, type Services } from "./services.ts";
 import { createApp } from "../app.ts";
 import { type VideoJobOptions, videoJobRunner } from "../workers/jobs.ts";
 import type { JobRunner } from "./jobs/runner.ts";
+import { type LocatedTools, locateTools } from "./ffmpeg_locate.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -11,6 +12,8 @@ export interface RunningServer {
   port: number;
   url: string;
   jobs: JobRunner | null;
+  /** The ffmpeg and ffprobe the jobs run, and where they were found. */
+  tools: LocatedTools;
   close(): Promise<void>;
 }
 
@@ -29,10 +32,13 @@ export async function startServer(
   config: Config,
   opts: ServerOptions = {},
 ): Promise<RunningServer> {
+  // Before anything opens: a missing tool stops the start with one line.
+  const tools = await locateTools(config);
   const services = await openServices(config);
   const app = createApp(services);
   const jobs = opts.jobs === false ? null : videoJobRunner(
     config,
+    tools,
     services.db.sql,
     services.storage,
     services.rooms,
@@ -50,6 +56,7 @@ export async function startServer(
     port,
     url: `http://127.0.0.1:${port}`,
     jobs,
+    tools,
     async close() {
       await server.shutdown();
       await jobs?.stop();

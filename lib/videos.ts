@@ -42,6 +42,22 @@ export interface VideoRow {
   recovered: boolean;
   upload_closed: boolean;
   finished_at: Date | null;
+  processed_type: string | null;
+  processed_bytes: string | null;
+  rendition_status: RenditionStatus | null;
+  rendition_key: string | null;
+  rendition_type: string | null;
+  rendition_bytes: string | null;
+  rendition_error: string | null;
+}
+
+/** Where a video's MP4 rendition is (null: none needed, or renditions are off). */
+export type RenditionStatus = "pending" | "running" | "done" | "failed";
+
+/** One file a player may play: its MIME type (with codecs when known) and a short-lived URL. */
+export interface VideoSource {
+  type: string;
+  url: string;
 }
 
 /** Accepted recording types: WebM (VP8/VP9/AV1/H.264 with Opus) and MP4. */
@@ -121,7 +137,13 @@ export async function markDeleting(sql: Sql, id: string): Promise<boolean> {
 /** Every key a video's objects can have, whatever its processing reached. */
 export function videoKeys(video: Pick<VideoRow, "id" | "s3_key">): string[] {
   const dir = `videos/${video.id}/`;
-  return [video.s3_key, `${dir}video.webm`, `${dir}video.mp4`, `${dir}thumb.jpg`];
+  return [
+    video.s3_key,
+    `${dir}video.webm`,
+    `${dir}video.mp4`,
+    `${dir}rendition.mp4`,
+    `${dir}thumb.jpg`,
+  ];
 }
 
 /**
@@ -149,6 +171,38 @@ export async function deleteVideo(sql: Sql, storage: Storage, id: string): Promi
     await tx`DELETE FROM annotations WHERE video_id = ${video.id}`;
     await tx`DELETE FROM videos WHERE id = ${video.id}`;
   });
+}
+
+/**
+ * The files a player may play, smallest first (a browser takes the first it can play): the
+ * recording (remuxed once processed) and, once made, its MP4 rendition.
+ */
+async function videoSources(
+  video: VideoRow,
+  playback: { signer: Playback; origin: string },
+): Promise<VideoSource[]> {
+  const files = [{
+    key: video.processed_key ?? video.s3_key,
+    // Before processing, only the container is sure: the client's codecs are its own claim.
+    type: video.processed_key
+      ? video.processed_type ?? (video.processed_key.endsWith(".mp4") ? "video/mp4" : "video/webm")
+      : `video/${extensionFor(video.mime_type) === "mp4" ? "mp4" : "webm"}`,
+    bytes: Number(video.processed_bytes ?? video.size_bytes),
+  }];
+  if (video.rendition_status === "done" && video.rendition_key) {
+    files.push({
+      key: video.rendition_key,
+      type: video.rendition_type ?? "video/mp4",
+      bytes: Number(video.rendition_bytes ?? Number.MAX_SAFE_INTEGER),
+    });
+  }
+  files.sort((a, b) => a.bytes - b.bytes);
+  return await Promise.all(
+    files.map(async (f) => ({
+      type: f.type,
+      url: await playback.signer.url(f.key, playback.origin),
+    })),
+  );
 }
 
 /**
@@ -184,6 +238,10 @@ export async function videoJson(
     finishedAt: video.finished_at?.toISOString() ?? null,
     url: `/v/${video.id}`,
     visibility: video.visibility,
+    rendition: {
+      status: video.rendition_status,
+      error: video.rendition_status === "failed" ? video.rendition_error : null,
+    },
   };
   if (viewer !== undefined) json.owned = viewer !== null && viewer.id === video.owner_id;
   if (playback) {
@@ -191,6 +249,7 @@ export async function videoJson(
       (video.status === "failed" && video.finished_at !== null);
     const key = video.processed_key ?? video.s3_key;
     json.playbackUrl = playable ? await playback.signer.url(key, playback.origin) : null;
+    json.sources = playable ? await videoSources(video, playback) : [];
     json.thumbnailUrl = video.thumbnail_key
       ? await playback.signer.url(video.thumbnail_key, playback.origin)
       : null;

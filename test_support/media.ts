@@ -61,6 +61,107 @@ export async function makeWebm(seconds: number, kbps: number, size = "640x360"):
   return path;
 }
 
+/**
+ * Makes (or reuses) an H.264 recording as other recorders send them: with AAC, a fragmented MP4
+ * (Safari's MediaRecorder); with Opus, Matroska (Chrome's `video/webm;codecs=h264,opus`).
+ */
+export async function makeH264(seconds: number, audio: "aac" | "opus"): Promise<string> {
+  await Deno.mkdir(CACHE, { recursive: true });
+  const ext = audio === "aac" ? "mp4" : "mkv";
+  const path = join(CACHE, `rec-h264-${audio}-${seconds}s.${ext}`);
+  if (await Deno.stat(path).then((s) => s.size > 0).catch(() => false)) return path;
+  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  const out = await new Deno.Command("ffmpeg", {
+    args: [
+      "-hide_banner",
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=640x360:rate=30",
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:sample_rate=48000",
+      "-t",
+      String(seconds),
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      ...(audio === "aac" ? ["-c:a", "aac"] : ["-c:a", "libopus"]),
+      ...(audio === "aac"
+        ? ["-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4"]
+        : ["-f", "matroska"]),
+      "-y",
+      tmp,
+    ],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`ffmpeg failed making ${path}`);
+  await Deno.rename(tmp, path);
+  return path;
+}
+
+/** The codecs, frame size and frame rate of a file's streams, and its duration, by ffprobe. */
+export async function probeMedia(path: string): Promise<{
+  duration: number;
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    width?: number;
+    height?: number;
+    avg_frame_rate?: string;
+  }[];
+}> {
+  const out = await new Deno.Command("ffprobe", {
+    args: [
+      "-v",
+      "error",
+      "-show_entries",
+      "stream=codec_type,codec_name,width,height,avg_frame_rate:format=duration",
+      "-of",
+      "json",
+      path,
+    ],
+  }).output();
+  const json = JSON.parse(new TextDecoder().decode(out.stdout));
+  return { duration: Number.parseFloat(json.format.duration), streams: json.streams };
+}
+
+/** The four-letter types of an MP4's top-level boxes, in file order. */
+export async function topLevelBoxes(path: string): Promise<string[]> {
+  const file = await Deno.open(path);
+  const size = (await file.stat()).size;
+  const types: string[] = [];
+  try {
+    let offset = 0;
+    const header = new Uint8Array(16);
+    while (offset + 8 <= size) {
+      await file.seek(offset, Deno.SeekMode.Start);
+      let read = 0;
+      while (read < 16) {
+        const n = await file.read(header.subarray(read));
+        if (n === null) break;
+        read += n;
+      }
+      const view = new DataView(header.buffer);
+      let boxSize = view.getUint32(0);
+      types.push(new TextDecoder().decode(header.subarray(4, 8)));
+      if (boxSize === 1) boxSize = Number(view.getBigUint64(8));
+      if (boxSize === 0) break; // to the end of the file
+      if (boxSize < 8) throw new Error(`bad box size ${boxSize} at ${offset}`);
+      offset += boxSize;
+    }
+  } finally {
+    file.close();
+  }
+  return types;
+}
+
 /** SHA-256 of bytes, hex. */
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");

@@ -23,7 +23,11 @@ export const TEST_ACCOUNT = {
   name: "Tester",
 };
 
-/** Starts a server on a random port, signed in as {@link TEST_ACCOUNT}; `env` overrides configuration variables. */
+/**
+ * Starts a server on a random port, signed in as {@link TEST_ACCOUNT}; `env` overrides configuration
+ * variables. Renditions are off unless `env` turns them on (`RENDITIONS: "true"`): an H.264 encode
+ * after every upload would slow the whole suite, and their own tests cover them.
+ */
 export async function startTestServer(
   env: Record<string, string> = {},
   opts: {
@@ -37,7 +41,13 @@ export async function startTestServer(
   const ownDatabase = !opts.database;
   const database = opts.database ?? await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "videoflow-test-" });
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: "0", ...env });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    PORT: "0",
+    RENDITIONS: "false",
+    ...env,
+  });
   const server = await startServer(config, {
     hostname: "127.0.0.1",
     jobs: opts.jobs,

@@ -213,7 +213,8 @@ Deno.test("ffmpeg missing: the guide fails with the reason, for the API to show"
   await waitForStatus(server.url, id, "ready");
   const { sql } = server.services.db;
   const runner = videoJobRunner(
-    { ...server.config, ffmpegPath: "/nonexistent/ffmpeg" },
+    server.config,
+    { ...server.tools, ffmpegPath: "/nonexistent/ffmpeg" },
     sql,
     server.services.storage,
     server.services.rooms,

@@ -1,15 +1,17 @@
 /** The job runner with VideoFlow's handlers, for `deno task start` and `deno task worker`. */
 import type { Config } from "../lib/config.ts";
+import type { Tools } from "../lib/ffmpeg.ts";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
 import type { Rooms } from "../lib/collab/rooms.ts";
 import { type JobHandler, JobRunner } from "../lib/jobs/runner.ts";
 import { markVideoFailed, remuxVideo } from "./remux.ts";
 import { autodocVideo, markDocFailed } from "./autodoc.ts";
+import { markRenditionFailed, renditionVideo } from "./rendition.ts";
 import { reap } from "./reaper.ts";
 
 /** The job kinds, in the order a recording goes through them. */
-export const JOB_KINDS = ["remux", "autodoc"] as const;
+export const JOB_KINDS = ["remux", "autodoc", "rendition"] as const;
 
 /** Tuning of {@link videoJobRunner}. */
 export interface VideoJobOptions {
@@ -25,14 +27,15 @@ export interface VideoJobOptions {
 /** Builds the runner; call `start()` on it. */
 export function videoJobRunner(
   config: Config,
+  tools: Tools,
   sql: Sql,
   storage: Storage,
   rooms: Rooms,
   opts: VideoJobOptions = {},
 ): JobRunner {
-  const tools = config;
   const all: Record<string, JobHandler> = {
-    remux: (job) => remuxVideo({ sql, storage, tools }, job),
+    remux: (job) => remuxVideo({ sql, storage, tools, renditions: config.renditions }, job),
+    rendition: (job) => renditionVideo({ sql, storage, tools }, job),
     autodoc: async (job) => {
       const deps = { sql, storage, rooms, tools, ocrWorkers: config.autodocOcrWorkers };
       const stats = await autodocVideo(deps, job);
@@ -56,6 +59,7 @@ export function videoJobRunner(
     onGiveUp: async (job, error) => {
       if (!job.videoId) return;
       if (job.kind === "autodoc") return await markDocFailed(sql, job.videoId, error);
+      if (job.kind === "rendition") return await markRenditionFailed(sql, job.videoId, error);
       await markVideoFailed(sql, job.videoId, error);
     },
     periodic: [{

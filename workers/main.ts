@@ -1,5 +1,6 @@
 /** `deno task worker`: runs background jobs in a process of its own. */
-import { checkTools, ConfigError, loadConfig } from "../lib/config.ts";
+import { ConfigError, loadConfig } from "../lib/config.ts";
+import { locateTools } from "../lib/ffmpeg_locate.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { Storage } from "../lib/storage/s3.ts";
 import { Rooms } from "../lib/collab/rooms.ts";
@@ -13,7 +14,7 @@ if (import.meta.main) {
         "deno task worker needs DATABASE_URL and S3_ENDPOINT: with the embedded defaults, jobs run inside deno task start",
       );
     }
-    await checkTools(config);
+    const tools = await locateTools(config);
     const db = await openDatabase(config);
     const storage = new Storage(config.s3);
     const concurrency = Number(Deno.env.get("WORKER_CONCURRENCY") ?? 2) || 2;
@@ -22,12 +23,16 @@ if (import.meta.main) {
     // Auto-doc writes steps through the videos' documents; the app's processes pick them up.
     const rooms = new Rooms(db.sql);
     rooms.start();
-    const runner = videoJobRunner(config, db.sql, storage, rooms, { concurrency, leaseS, kinds });
+    const runner = videoJobRunner(config, tools, db.sql, storage, rooms, {
+      concurrency,
+      leaseS,
+      kinds,
+    });
     runner.start();
     console.log(
       `VideoFlow worker ${runner.workerId} running ${concurrency} job loops for ${
         kinds.join(", ")
-      }`,
+      }; video tools: ${tools.description}`,
     );
     const stop = async () => {
       await runner.stop();

@@ -1,15 +1,18 @@
 /**
  * Job `remux`: makes a finished recording seekable. MediaRecorder's WebM has no duration and no
- * cues; `ffmpeg -c copy` writes both (H.264 goes to MP4). Also probes the duration and takes a
- * JPEG thumbnail. The video streams through a temporary file, never through memory.
+ * cues; `ffmpeg -c copy` writes both (H.264 goes to MP4). Also probes the duration and codecs,
+ * takes a JPEG thumbnail, and queues the guide and (unless the file plays everywhere already) the
+ * MP4 rendition. The video streams through a temporary file, never through memory.
  */
 import { join } from "node:path";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
 import {
   ffmpeg,
+  type MediaStreams,
+  mediaType,
   probeDuration,
-  probeVideoCodec,
+  probeStreams,
   ToolMissingError,
   type Tools,
 } from "../lib/ffmpeg.ts";
@@ -21,6 +24,14 @@ export interface RemuxDeps {
   sql: Sql;
   storage: Storage;
   tools: Tools;
+  /** Queue an H.264/AAC rendition for recordings that are not (`RENDITIONS`). */
+  renditions: boolean;
+}
+
+/** Whether every browser plays the file as it is: H.264 video, AAC audio or none, in MP4. */
+export function playsEverywhere(container: "webm" | "mp4", streams: MediaStreams): boolean {
+  return container === "mp4" && streams.video?.codec === "h264" &&
+    (streams.audio === null || streams.audio.codec === "aac");
 }
 
 /** Remuxes one video and marks it ready. */
@@ -33,10 +44,11 @@ export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
   try {
     const input = join(dir, "in");
     await storage.download(video.s3_key, input);
-    const codec = await probeVideoCodec(tools, input).catch((err) => {
+    const streams = await probeStreams(tools, input).catch((err) => {
       if (err instanceof ToolMissingError) throw err;
       throw new PermanentJobError(`the recording cannot be read: ${err.message}`);
     });
+    const codec = streams.video?.codec;
     if (!codec) throw new PermanentJobError("the recording has no video stream");
     const ext = codec === "h264" || codec === "hevc" ? "mp4" : "webm";
     const output = join(dir, `video.${ext}`);
@@ -49,7 +61,8 @@ export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
       "0",
       "-c",
       "copy",
-      ...(ext === "mp4" ? ["-movflags", "+faststart"] : []),
+      // Opus in MP4 (H.264 recorded with Opus) is "experimental" to ffmpeg before 4.3.
+      ...(ext === "mp4" ? ["-movflags", "+faststart", "-strict", "experimental"] : []),
       output,
     ]);
     const duration = await probeDuration(tools, output);
@@ -58,15 +71,23 @@ export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
 
     const processedKey = `videos/${video.id}/video.${ext}`;
     const thumbKey = `videos/${video.id}/thumb.jpg`;
+    const processedBytes = (await Deno.stat(output)).size;
+    const processedType = mediaType(ext === "mp4" ? "mp4" : "webm", streams);
+    const rendition = deps.renditions && !playsEverywhere(ext === "mp4" ? "mp4" : "webm", streams);
     await storage.putFile(processedKey, output, ext === "mp4" ? "video/mp4" : "video/webm");
     await storage.putFile(thumbKey, thumb, "image/jpeg");
-    // Ready, and the guide queued behind it in the same transaction.
+    // Ready, and the guide (and the rendition, after it) queued in the same transaction.
     const updated = await sql.begin(async (tx) => {
       const rows = await tx`UPDATE videos SET status = 'ready', duration = ${duration},
         processed_key = ${processedKey}, thumbnail_key = ${thumbKey}, error = NULL,
+        processed_type = ${processedType}, processed_bytes = ${processedBytes},
+        rendition_status = ${rendition ? "pending" : null}, rendition_error = NULL,
         doc_status = 'pending', doc_progress = 0, doc_error = NULL, updated_at = NOW()
         WHERE id = ${video.id} AND status = 'processing' RETURNING id`;
-      if (rows.length > 0) await enqueueJob(tx, "autodoc", video.id);
+      if (rows.length > 0) {
+        await enqueueJob(tx, "autodoc", video.id);
+        if (rendition) await enqueueJob(tx, "rendition", video.id);
+      }
       return rows;
     });
     if (updated.length === 0) {
@@ -110,6 +131,6 @@ async function makeThumbnail(tools: Tools, video: string, out: string, duration:
  */
 export async function markVideoFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
   await sql`UPDATE videos SET status = 'failed', error = ${reason}, doc_status = 'failed',
-    doc_error = ${reason}, updated_at = NOW()
+    doc_error = ${reason}, rendition_status = NULL, updated_at = NOW()
     WHERE id = ${videoId} AND status = 'processing'`;
 }

@@ -1,6 +1,7 @@
 /** The player's calls to the API, and the shapes it gets back. */
 import { storageKeys } from "../../lib/format.ts";
 import type { AnnotationEntry } from "../../lib/collab/entry.ts";
+import type { RenditionStatus, VideoSource } from "../../lib/videos.ts";
 
 /** A video as `GET /api/videos/{id}` answers it. */
 export interface VideoView {
@@ -13,7 +14,11 @@ export interface VideoView {
   error: string | null;
   createdAt: string;
   playbackUrl: string | null;
+  /** The files to offer as `<source>`s, in the order to try them (empty: nothing to play yet). */
+  sources: VideoSource[];
   thumbnailUrl: string | null;
+  /** The MP4 made for browsers without WebM. */
+  rendition: RenditionView;
   doc: DocView;
   /** Who sees it: only its owner, or anyone with the link. */
   visibility: "private" | "link";
@@ -25,6 +30,12 @@ export interface VideoView {
 export interface DocView {
   status: "pending" | "running" | "done" | "failed" | null;
   progress: number | null;
+  error: string | null;
+}
+
+/** Where a video's MP4 rendition is (`rendition` of the video JSON; status null: none needed). */
+export interface RenditionView {
+  status: RenditionStatus | null;
   error: string | null;
 }
 

@@ -13,6 +13,12 @@ export interface Job {
   maxAttempts: number;
 }
 
+/**
+ * Which job a free worker takes first when several are due (higher first; 0 when unlisted). The
+ * rendition comes last: it is the slowest, and the guide does not need it.
+ */
+export const JOB_PRIORITY: Readonly<Record<string, number>> = { rendition: -10 };
+
 /** Something that can run SQL: the pool or a transaction. */
 type Runner = Pick<Sql, "unsafe">;
 
@@ -24,16 +30,16 @@ export async function enqueueJob(
   opts: { maxAttempts?: number; delayS?: number } = {},
 ): Promise<number> {
   const rows = await sql.unsafe(
-    `INSERT INTO jobs (kind, video_id, max_attempts, run_at)
-     VALUES ($1, $2, $3, NOW() + make_interval(secs => $4)) RETURNING id`,
-    [kind, videoId, opts.maxAttempts ?? 3, opts.delayS ?? 0],
+    `INSERT INTO jobs (kind, video_id, max_attempts, run_at, priority)
+     VALUES ($1, $2, $3, NOW() + make_interval(secs => $4), $5) RETURNING id`,
+    [kind, videoId, opts.maxAttempts ?? 3, opts.delayS ?? 0, JOB_PRIORITY[kind] ?? 0],
   );
   return Number(rows[0].id);
 }
 
 /**
- * Claims the next due job of one of `kinds` for `workerId`, leasing it for `leaseS` seconds;
- * `null` when none is due.
+ * Claims the next due job of one of `kinds` for `workerId` (highest {@link JOB_PRIORITY} first,
+ * then oldest), leasing it for `leaseS` seconds; `null` when none is due.
  */
 export async function claimJob(
   sql: Sql,
@@ -48,7 +54,7 @@ export async function claimJob(
       SELECT id FROM jobs
       WHERE kind = ANY(${kinds}) AND run_at <= NOW()
         AND (status = 'queued' OR (status = 'running' AND locked_until < NOW()))
-      ORDER BY run_at, id
+      ORDER BY priority DESC, run_at, id
       FOR UPDATE SKIP LOCKED
       LIMIT 1
     )

@@ -55,3 +55,15 @@ Deno.test("a failed job is retried after a backoff, then fails for good", () =>
     [row] = await sql`SELECT status FROM jobs WHERE id = ${id}`;
     assert.equal(row.status, "failed");
   }));
+
+Deno.test("a guide queued after a rendition is claimed first; the rendition when nothing else is due", () =>
+  withDb(async (sql) => {
+    const rendition = await enqueueJob(sql, "rendition", null);
+    const remux = await enqueueJob(sql, "remux", null);
+    const autodoc = await enqueueJob(sql, "autodoc", null);
+    const kinds = ["remux", "autodoc", "rendition"];
+    assert.equal((await claimJob(sql, kinds, "A", 30))?.id, remux, "oldest of the first rank");
+    assert.equal((await claimJob(sql, kinds, "A", 30))?.id, autodoc);
+    assert.equal((await claimJob(sql, kinds, "A", 30))?.id, rendition);
+    assert.equal(await claimJob(sql, kinds, "A", 30), null);
+  }));

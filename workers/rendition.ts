@@ -1,0 +1,143 @@
+/**
+ * Job `rendition`: an H.264/AAC MP4 (`+faststart`) beside a recording that is not, so that the
+ * link plays on iPhones and older Safari, which do not play WebM. The source's size (down to fit
+ * 1920×1080) and its frame timing are kept; H.264 video or AAC audio already there is copied, not
+ * encoded again. The file streams through a temporary directory, never through memory.
+ */
+import { join } from "node:path";
+import type { Sql } from "../lib/db/mod.ts";
+import type { Storage } from "../lib/storage/s3.ts";
+import {
+  ffmpeg,
+  type MediaStreams,
+  mediaType,
+  probeStreams,
+  ToolMissingError,
+  type Tools,
+} from "../lib/ffmpeg.ts";
+import { PermanentJobError } from "../lib/jobs/runner.ts";
+import type { Job } from "../lib/jobs/queue.ts";
+
+/** What the rendition job needs. */
+export interface RenditionDeps {
+  sql: Sql;
+  storage: Storage;
+  tools: Tools;
+}
+
+/** The largest frame a rendition keeps: 1080p, either way up. */
+const MAX_LONG_SIDE = 1920;
+const MAX_SHORT_SIDE = 1080;
+
+/** The S3 key of a video's rendition. */
+export function renditionKey(videoId: string): string {
+  return `videos/${videoId}/rendition.mp4`;
+}
+
+/**
+ * The frame size of the rendition: the source's, scaled down (never up) to fit 1080p, both sides
+ * even as H.264's 4:2:0 needs.
+ */
+export function renditionSize(width: number, height: number): { width: number; height: number } {
+  const f = Math.min(
+    1,
+    MAX_LONG_SIDE / Math.max(width, height),
+    MAX_SHORT_SIDE / Math.min(width, height),
+  );
+  const even = (n: number) => Math.max(2, Math.floor((n * f) / 2) * 2);
+  return { width: even(width), height: even(height) };
+}
+
+/** ffmpeg's arguments from `input` to the MP4 `output`. */
+export function renditionArgs(input: string, output: string, streams: MediaStreams): string[] {
+  const video = streams.video;
+  if (!video) throw new Error("no video stream");
+  const copyVideo = video.codec === "h264";
+  const size = renditionSize(video.width, video.height);
+  const videoArgs = copyVideo ? ["-c:v", "copy"] : [
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-crf",
+    "23",
+    "-profile:v",
+    "high",
+    "-pix_fmt",
+    "yuv420p",
+    "-vf",
+    `scale=${size.width}:${size.height}`,
+    // A key frame every 2 s: a phone seeks without decoding from far back.
+    "-force_key_frames",
+    "expr:gte(t,n_forced*2)",
+  ];
+  const audioArgs = !streams.audio
+    ? ["-an"]
+    : streams.audio.codec === "aac"
+    ? ["-c:a", "copy"]
+    : ["-c:a", "aac", "-b:a", "128k"];
+  return [
+    "-i",
+    input,
+    "-map",
+    "0:v:0",
+    ...(streams.audio ? ["-map", "0:a:0"] : []),
+    ...videoArgs,
+    ...audioArgs,
+    // MediaRecorder's frames come when the screen changes: keep their times, add no frames.
+    "-vsync",
+    "vfr",
+    "-movflags",
+    "+faststart",
+    "-y",
+    output,
+  ];
+}
+
+/** Makes the rendition of one ready video, if it still wants one. */
+export async function renditionVideo(deps: RenditionDeps, job: Job): Promise<void> {
+  const { sql, storage, tools } = deps;
+  const [video] = await sql`UPDATE videos SET rendition_status = 'running', updated_at = NOW()
+    WHERE id = ${job.videoId} AND status = 'ready' AND processed_key IS NOT NULL
+      AND rendition_status IN ('pending', 'running')
+    RETURNING id, processed_key`;
+  if (!video) return;
+  const dir = await Deno.makeTempDir({ prefix: "videoflow-rendition-" });
+  const key = renditionKey(video.id);
+  try {
+    const input = join(dir, "in");
+    await storage.download(video.processed_key, input);
+    const streams = await probeStreams(tools, input).catch((err) => {
+      if (err instanceof ToolMissingError) throw err;
+      throw new PermanentJobError(`the recording cannot be read: ${err.message}`);
+    });
+    if (!streams.video) throw new PermanentJobError("the recording has no video stream");
+    const output = join(dir, "rendition.mp4");
+    await ffmpeg(tools, renditionArgs(input, output, streams));
+    const type = mediaType("mp4", await probeStreams(tools, output));
+    const bytes = (await Deno.stat(output)).size;
+    await storage.putFile(key, output, "video/mp4");
+    const rows = await sql`UPDATE videos SET rendition_status = 'done', rendition_key = ${key},
+        rendition_type = ${type}, rendition_bytes = ${bytes}, rendition_error = NULL,
+        updated_at = NOW()
+      WHERE id = ${video.id} AND status = 'ready' AND rendition_status = 'running' RETURNING id`;
+    // Deleted (or failed for good by another worker) meanwhile: leave nothing behind.
+    if (rows.length === 0) await storage.delete(key).catch(() => {});
+  } catch (err) {
+    if (err instanceof ToolMissingError) throw new PermanentJobError(err.message);
+    throw err;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Records that the rendition failed for good; the WebM still plays where WebM plays. */
+export async function markRenditionFailed(
+  sql: Sql,
+  videoId: string,
+  reason: string,
+): Promise<void> {
+  await sql`UPDATE videos SET rendition_status = 'failed', rendition_error = ${reason},
+    updated_at = NOW()
+    WHERE id = ${videoId} AND rendition_status IN ('pending', 'running')`;
+}
