@@ -1,8 +1,17 @@
 import assert from "node:assert/strict";
 import { createRecording, IngestClient, sendChunks, signIn } from "./lib/ingest/client.ts";
 import { childEnv, ChildServer, TEST_ACCOUNT } from "./test_support/server.ts";
-import { makeWebm, splitEvenly } from "./test_support/media.ts";
-import { waitForStatus } from "./test_support/helpers.ts";
+import { join } from "node:path";
+import { makeWebm, probeMedia, splitEvenly } from "./test_support/media.ts";
+import {
+  uploadRecording,
+  waitFor,
+  waitForDoc,
+  waitForRendition,
+  waitForStatus,
+} from "./test_support/helpers.ts";
+import { CONSOLE_SLIDES, makeSlideRecording } from "./test_support/slides.ts";
+import { npmPlatform } from "./lib/ffmpeg_locate.ts";
 
 Deno.test("with no configuration, the app runs on embedded PGlite and S3, and locks its DATA_DIR", async () => {
   const dir = await Deno.makeTempDir({ prefix: "videoflow-default-" });
@@ -82,4 +91,55 @@ Deno.test("a bad configuration value stops the start with one line naming the va
     new TextDecoder().decode(noTool.stderr).trim(),
     /^FFMPEG_PATH=\/nonexistent\/ffmpeg does not run: set it to an ffmpeg binary/,
   );
+});
+
+Deno.test("with no ffmpeg on the PATH, the app runs the bundled one: remux, thumbnail, guide and MP4", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "videoflow-noffmpeg-" });
+  const rec = await makeSlideRecording(CONSOLE_SLIDES.slice(0, 3));
+  // An empty PATH: no ffmpeg, no ffprobe, nothing else either.
+  const emptyBin = join(dir, "bin");
+  await Deno.mkdir(emptyBin);
+  const stdout = join(dir, "stdout.log");
+  const server = new ChildServer({ DATA_DIR: join(dir, "data"), PATH: emptyBin }, {
+    stdoutPath: stdout,
+  });
+  try {
+    await server.start(120_000);
+    // The start line says which ffmpeg runs.
+    const line = new RegExp(
+      `Video tools: ffmpeg \\S+ from npm @ffmpeg-installer/${npmPlatform()} \\(build `,
+    );
+    const named = await waitFor(async () => line.test(await Deno.readTextFile(stdout)), 5000)
+      .catch(() => false);
+    assert.ok(named, `start line missing: ${await Deno.readTextFile(stdout).catch(() => "")}`);
+    const session = await signIn(server.url, TEST_ACCOUNT);
+    const { id } = await uploadRecording({ url: server.url, cookie: session.cookie }, rec.path);
+    const ready = await waitForStatus(server.url, id, "ready", 90_000);
+    assert.ok(Math.abs((ready.duration as number) - rec.duration) <= 0.5, `${ready.duration}`);
+    const thumb = await fetch(ready.thumbnailUrl as string);
+    assert.equal(thumb.status, 200);
+    assert.equal(thumb.headers.get("content-type"), "image/jpeg");
+    assert.ok((await thumb.arrayBuffer()).byteLength > 1000);
+
+    await waitForDoc(server.url, id, "done", 180_000);
+    const doc = await (await fetch(`${server.url}/api/videos/${id}/doc`)).json();
+    assert.deepEqual(
+      doc.steps.map((s: { title: string }) => s.title),
+      rec.slides.map((s) => s.heading),
+    );
+
+    const done = await waitForRendition(server.url, id, "done", 180_000);
+    const mp4 = (done.sources as { type: string; url: string }[]).find((s) =>
+      s.type.startsWith("video/mp4")
+    );
+    assert.ok(mp4, JSON.stringify(done.sources));
+    const file = join(dir, "r.mp4");
+    await Deno.writeFile(file, new Uint8Array(await (await fetch(mp4.url)).arrayBuffer()));
+    const probed = await probeMedia(file);
+    assert.deepEqual(probed.streams.map((s) => s.codec_name).sort(), ["aac", "h264"]);
+    assert.ok(Math.abs(probed.duration - rec.duration) <= 0.2, `${probed.duration}`);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
 });

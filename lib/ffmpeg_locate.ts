@@ -87,7 +87,7 @@ function wrapperPackageJson(tool: Tool): string {
 export async function bundledTool(
   tool: Tool,
   dataDir: string,
-): Promise<{ path: string; label: string } | null> {
+): Promise<{ path: string; version: string; label: string } | null> {
   const pkgName = `@${tool}-installer/${npmPlatform()}`;
   let pkgJsonPath: string;
   try {
@@ -116,8 +116,13 @@ export async function bundledTool(
       path = copy;
     }
   }
-  // The package names the build (a date and a git hash) in a field named after the tool.
-  return { path, label: `npm ${pkgName}@${pkg.version}, build ${pkg[tool] ?? "unknown"}` };
+  // The package names the build (a date and a git hash) in a field named after the tool; the
+  // binary itself reports only a git snapshot number.
+  return {
+    path,
+    version: pkg.version,
+    label: `npm ${pkgName} (build ${pkg[tool] ?? "unknown"})`,
+  };
 }
 
 async function locate(tool: Tool, configured: string | null, dataDir: string): Promise<Found> {
@@ -139,13 +144,12 @@ async function locate(tool: Tool, configured: string | null, dataDir: string): P
       `${tool} is not on the PATH and no bundled build exists for ${npmPlatform()}: install ${tool} (apt-get install ffmpeg) or set ${variable} to its path`,
     );
   }
-  const version = await toolVersion(bundled.path);
-  if (!version) {
+  if (!(await toolVersion(bundled.path))) {
     throw new ConfigError(
       `the bundled ${tool} (${bundled.path}) does not run: install ${tool} (apt-get install ffmpeg) or set ${variable} to its path`,
     );
   }
-  return { path: bundled.path, version, origin: bundled.label };
+  return { path: bundled.path, version: bundled.version, origin: bundled.label };
 }
 
 const cache = new Map<string, Promise<LocatedTools>>();

@@ -89,3 +89,19 @@ export function waitForDoc(baseUrl: string, id: string, status: string, timeoutM
     `the guide of ${id} to be ${status}`,
   );
 }
+
+/** Waits until a video's MP4 rendition reaches `status` ("done", "failed"…); returns the video JSON. */
+export function waitForRendition(baseUrl: string, id: string, status: string, timeoutMs = 120_000) {
+  return waitFor(
+    async () => {
+      const v = await getVideoJson(baseUrl, id);
+      const r = v.rendition as { status: string | null; error: string | null };
+      if (r.status === "failed" && status !== "failed") {
+        throw new Error(`the rendition of ${id} failed: ${r.error}`);
+      }
+      return r.status === status ? v : null;
+    },
+    timeoutMs,
+    `the rendition of ${id} to be ${status}`,
+  );
+}

@@ -95,17 +95,19 @@ export function childEnv(vars: Record<string, string>): Record<string, string> {
  */
 export class ChildServer {
   #child: Deno.ChildProcess | null = null;
-  #stderrDone: Promise<void> = Promise.resolve();
+  #pipesDone: Promise<unknown> = Promise.resolve();
   readonly port: number;
   readonly url: string;
 
   /**
    * @param env configuration variables; nothing else of this process's environment is inherited
    * @param opts.stderrPath a file to append the server's stderr to (default: this process's stderr)
+   * @param opts.stdoutPath a file to append the server's stdout to, such as its start line
+   *   (default: discarded)
    */
   constructor(
     readonly env: Record<string, string>,
-    readonly opts: { port?: number; stderrPath?: string } = {},
+    readonly opts: { port?: number; stderrPath?: string; stdoutPath?: string } = {},
   ) {
     this.port = opts.port ?? freePort();
     this.url = `http://127.0.0.1:${this.port}`;
@@ -125,18 +127,23 @@ export class ChildServer {
       env: childEnv({ ...this.env, PORT: String(this.port) }),
       clearEnv: true,
       stdin: "null",
-      stdout: "null",
+      stdout: this.opts.stdoutPath ? "piped" : "null",
       stderr: this.opts.stderrPath ? "piped" : "inherit",
     }).spawn();
     this.#child = child;
-    if (this.opts.stderrPath) {
-      const log = await Deno.open(this.opts.stderrPath, {
-        write: true,
-        create: true,
-        append: true,
-      });
-      this.#stderrDone = child.stderr.pipeTo(log.writable).catch(() => {});
-    }
+    // Chunk by chunk: through `pipeTo(file.writable)` nothing reached the file until the end.
+    const append = async (stream: ReadableStream<Uint8Array>, path: string) => {
+      using log = await Deno.open(path, { write: true, create: true, append: true });
+      try {
+        for await (const chunk of stream) await log.write(chunk);
+      } catch {
+        // the process was killed mid-write
+      }
+    };
+    this.#pipesDone = Promise.all([
+      this.opts.stderrPath ? append(child.stderr, this.opts.stderrPath) : null,
+      this.opts.stdoutPath ? append(child.stdout, this.opts.stdoutPath) : null,
+    ]);
     let exited = false;
     child.status.then(() => exited = true);
     const deadline = Date.now() + timeoutMs;
@@ -174,6 +181,6 @@ export class ChildServer {
       // already exited
     }
     await child.status;
-    await this.#stderrDone;
+    await this.#pipesDone;
   }
 }

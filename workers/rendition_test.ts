@@ -2,29 +2,18 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startTestServer } from "../test_support/server.ts";
 import { makeH264, makeWebm, probeMedia, topLevelBoxes } from "../test_support/media.ts";
-import { getVideoJson, uploadRecording, waitFor, waitForStatus } from "../test_support/helpers.ts";
+import {
+  getVideoJson,
+  uploadRecording,
+  waitFor,
+  waitForRendition,
+  waitForStatus,
+} from "../test_support/helpers.ts";
 import { renditionArgs, renditionKey, renditionSize } from "./rendition.ts";
 import { videoJobRunner } from "./jobs.ts";
 
 type Source = { type: string; url: string };
 type Rendition = { status: string | null; error: string | null };
-
-function waitForRendition(baseUrl: string, id: string, status: string, timeoutMs = 120_000) {
-  return waitFor(
-    async () => {
-      const v = await getVideoJson(baseUrl, id);
-      const r = v.rendition as Rendition;
-      if (r.status === "failed" && status !== "failed") {
-        throw new Error(
-          `rendition failed: ${r.error}`,
-        );
-      }
-      return r.status === status ? v : null;
-    },
-    timeoutMs,
-    `the rendition of ${id} to be ${status}`,
-  );
-}
 
 async function download(url: string, path: string): Promise<string> {
   const res = await fetch(url);
