@@ -6,12 +6,14 @@
 import { runCollabBench } from "./collab.ts";
 import { runIngestBench } from "./ingest.ts";
 import { runAutodocBench } from "./autodoc.ts";
+import { runRenditionBench } from "./rendition.ts";
 
 /** The benchmarks by name, in the order "all" runs them. */
 const BENCHMARKS: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = {
   ingest: runIngestBench,
   collab: runCollabBench,
   autodoc: runAutodocBench,
+  rendition: runRenditionBench,
 };
 
 if (import.meta.main) {

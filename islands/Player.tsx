@@ -153,6 +153,8 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   // the tab is hidden.
   const docBusy = doc.status === "pending" || doc.status === "running";
   const renditionBusy = rendition.status === "pending" || rendition.status === "running";
+  // A version this browser plays may still come: the rendition is queued once processing ends.
+  const mayGetPlayable = renditionBusy || video.status === "processing";
   useEffect(() => {
     if (
       video.status !== "processing" && video.status !== "recording" && !docBusy && !renditionBusy
@@ -197,7 +199,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
       return;
     }
     // Nothing here this browser plays: the rendition on its way will be loaded when it is made.
-    if (unplayable && renditionBusy) return;
+    if (unplayable && mayGetPlayable) return;
     if (failures.current++ >= 3) return setNotice("The video cannot be played right now.");
     setTimeout(() => refresh(true), 500 * failures.current);
   };
@@ -428,13 +430,13 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
             ))}
           </video>
           <Overlay annotations={annotations} currentTime={currentTime} />
-          {unplayable && (renditionBusy || rendition.status === "failed") && (
+          {unplayable && (
             <p
               role="status"
               data-testid="rendition-wait"
               class="absolute inset-x-0 top-0 bg-slate-900/80 px-3 py-2 text-sm text-white"
             >
-              {renditionBusy
+              {mayGetPlayable
                 ? "Making a version this browser can play. It starts by itself when ready."
                 : "This browser cannot play this recording. Try Chrome, Firefox or Edge."}
             </p>

@@ -11,18 +11,54 @@ export interface Tools {
   ffprobePath: string;
 }
 
-async function run(path: string, variable: string, args: string[]): Promise<string> {
+/** Options of {@link ffmpeg}. */
+export interface RunOptions {
+  /**
+   * Run at a low CPU priority (`nice -n 10`, where `nice` exists), so that work someone waits for
+   * (the guide, a page load) takes the cores first and this one uses what is left.
+   */
+  background?: boolean;
+}
+
+let niceFound: Promise<string | null> | null = null;
+
+/** Where `nice` is, looked for once at fixed paths (the PATH may be empty); null: run as is. */
+function niceBinary(): Promise<string | null> {
+  niceFound ??= (async () => {
+    if (Deno.build.os === "windows") return null;
+    for (const path of ["/usr/bin/nice", "/bin/nice"]) {
+      if ((await Deno.stat(path).catch(() => null))?.isFile) return path;
+    }
+    return null;
+  })();
+  return niceFound;
+}
+
+async function run(
+  path: string,
+  variable: string,
+  args: string[],
+  opts: RunOptions = {},
+): Promise<string> {
+  const name = variable === "FFMPEG_PATH" ? "ffmpeg" : "ffprobe";
+  const missing = () => new ToolMissingError(`${name} not found: install it or set ${variable}`);
+  const nice = opts.background ? await niceBinary() : null;
   let out: Deno.CommandOutput;
   try {
-    out = await new Deno.Command(path, { args, stdout: "piped", stderr: "piped", stdin: "null" })
-      .output();
+    out = await new Deno.Command(nice ?? path, {
+      args: nice ? ["-n", "10", path, ...args] : args,
+      stdout: "piped",
+      stderr: "piped",
+      stdin: "null",
+    }).output();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.PermissionDenied) {
-      const name = variable === "FFMPEG_PATH" ? "ffmpeg" : "ffprobe";
-      throw new ToolMissingError(`${name} not found: install it or set ${variable}`);
+      throw missing();
     }
     throw err;
   }
+  // nice's own codes for a command it could not find (127) or run (126).
+  if (nice && (out.code === 127 || out.code === 126)) throw missing();
   if (!out.success) {
     const stderr = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" | ");
     throw new Error(`${path} exited with ${out.code}: ${stderr}`);
@@ -31,8 +67,13 @@ async function run(path: string, variable: string, args: string[]): Promise<stri
 }
 
 /** Runs ffmpeg quietly with `args`. */
-export function ffmpeg(tools: Tools, args: string[]): Promise<string> {
-  return run(tools.ffmpegPath, "FFMPEG_PATH", ["-hide_banner", "-nostdin", "-v", "error", ...args]);
+export function ffmpeg(tools: Tools, args: string[], opts: RunOptions = {}): Promise<string> {
+  return run(
+    tools.ffmpegPath,
+    "FFMPEG_PATH",
+    ["-hide_banner", "-nostdin", "-v", "error", ...args],
+    opts,
+  );
 }
 
 /** Runs ffprobe quietly with `args`. */

@@ -113,7 +113,8 @@ export async function renditionVideo(deps: RenditionDeps, job: Job): Promise<voi
     });
     if (!streams.video) throw new PermanentJobError("the recording has no video stream");
     const output = join(dir, "rendition.mp4");
-    await ffmpeg(tools, renditionArgs(input, output, streams));
+    // At low priority: it runs beside the guide on the other job loop, and the guide goes first.
+    await ffmpeg(tools, renditionArgs(input, output, streams), { background: true });
     const type = mediaType("mp4", await probeStreams(tools, output));
     const bytes = (await Deno.stat(output)).size;
     await storage.putFile(key, output, "video/mp4");
