@@ -107,7 +107,7 @@ Deno.test("with no ffmpeg on the PATH, the app runs the bundled one: remux, thum
     await server.start(120_000);
     // The start line says which ffmpeg runs.
     const line = new RegExp(
-      `Video tools: ffmpeg \\S+ from npm @ffmpeg-installer/${npmPlatform()} \\(build `,
+      `^VideoFlow on http://localhost:\\d+ \\(.*; ffmpeg \\S+ from npm @ffmpeg-installer/${npmPlatform()} \\(build `,
     );
     const named = await waitFor(async () => line.test(await Deno.readTextFile(stdout)), 5000)
       .catch(() => false);

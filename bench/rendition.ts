@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { makeSlideRecording, randomSlides } from "../test_support/slides.ts";
 import { startTestServer } from "../test_support/server.ts";
 import { getVideoJson, uploadRecording, waitFor, waitForStatus } from "../test_support/helpers.ts";
-import { probeStreams, type Tools } from "../lib/ffmpeg.ts";
+import { ffmpegAbilities, probeStreams, type Tools } from "../lib/ffmpeg.ts";
 import { bundledTool, locateTools } from "../lib/ffmpeg_locate.ts";
 import { renditionArgs } from "../workers/rendition.ts";
 import { mib } from "./proc.ts";
@@ -102,7 +102,11 @@ async function measureFile(
     const remux = await measured(tools.ffmpegPath, [
       ...["-i", input, "-map", "0", "-c", "copy", "-y", join(dir, "remux.webm")],
     ]);
-    const rendition = await measured(tools.ffmpegPath, renditionArgs(input, output, streams));
+    const abilities = await ffmpegAbilities(tools);
+    const rendition = await measured(
+      tools.ffmpegPath,
+      renditionArgs(input, output, streams, abilities),
+    );
     const probe = await new Deno.Command(tools.ffprobePath, {
       args: ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", output],
     }).output();

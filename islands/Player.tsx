@@ -71,7 +71,9 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
         : { sources: video.sources, playable: true },
     [video.sources, canPlay],
   );
-  const unplayable = !choice.playable && video.sources.length > 0;
+  // Every file failed although the browser claimed it could play one (a "maybe" that was wrong).
+  const [mediaFailed, setMediaFailed] = useState(false);
+  const unplayable = (!choice.playable || mediaFailed) && video.sources.length > 0;
   const [tab, setTab] = useState<"comments" | "steps">("comments");
   const [currentTime, setCurrentTime] = useState(startAt ?? 0);
   const [duration, setDuration] = useState<number | null>(initial.duration);
@@ -110,7 +112,14 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   useEffect(() => {
     if (loadedSources.current === sourcesKey) return;
     loadedSources.current = sourcesKey;
-    videoRef.current?.load();
+    const el = videoRef.current;
+    if (!el) return;
+    // Keep the place (or `?t=`, already applied) across the reload.
+    if (el.readyState >= 1 && !resumeAt.current) {
+      resumeAt.current = { time: el.currentTime, play: !el.paused };
+    }
+    setMediaFailed(false);
+    el.load();
   }, [sourcesKey]);
 
   // Presence: who this viewer is (sent again after each reconnect).
@@ -152,9 +161,11 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   // While the video, its guide or its rendition is not final yet, follow them, less often while
   // the tab is hidden.
   const docBusy = doc.status === "pending" || doc.status === "running";
-  const renditionBusy = rendition.status === "pending" || rendition.status === "running";
+  // Only a viewer who cannot play what is there waits for the rendition.
+  const renditionBusy = unplayable &&
+    (rendition.status === "pending" || rendition.status === "running");
   // A version this browser plays may still come: the rendition is queued once processing ends.
-  const mayGetPlayable = renditionBusy || video.status === "processing";
+  const mayGetPlayable = renditionBusy || (unplayable && video.status === "processing");
   useEffect(() => {
     if (
       video.status !== "processing" && video.status !== "recording" && !docBusy && !renditionBusy
@@ -199,7 +210,13 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
       return;
     }
     // Nothing here this browser plays: the rendition on its way will be loaded when it is made.
-    if (unplayable && mayGetPlayable) return;
+    if (
+      (fromSource || code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED) &&
+      (rendition.status === "pending" || rendition.status === "running")
+    ) {
+      setMediaFailed(true);
+      return;
+    }
     if (failures.current++ >= 3) return setNotice("The video cannot be played right now.");
     setTimeout(() => refresh(true), 500 * failures.current);
   };

@@ -18,6 +18,8 @@ export interface RunOptions {
    * (the guide, a page load) takes the cores first and this one uses what is left.
    */
   background?: boolean;
+  /** Kill the process after this long; the run then fails. */
+  timeoutMs?: number;
 }
 
 let niceFound: Promise<string | null> | null = null;
@@ -50,12 +52,16 @@ async function run(
       stdout: "piped",
       stderr: "piped",
       stdin: "null",
+      signal: opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined,
     }).output();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.PermissionDenied) {
       throw missing();
     }
     throw err;
+  }
+  if (out.signal && opts.timeoutMs) {
+    throw new Error(`${name} took longer than ${Math.round(opts.timeoutMs / 1000)} s`);
   }
   // nice's own codes for a command it could not find (127) or run (126).
   if (nice && (out.code === 127 || out.code === 126)) throw missing();
@@ -76,6 +82,37 @@ export function ffmpeg(tools: Tools, args: string[], opts: RunOptions = {}): Pro
   );
 }
 
+/** What an ffmpeg build can do, as far as VideoFlow's jobs care. */
+export interface FfmpegAbilities {
+  /**
+   * How to keep a variable frame rate: `-fps_mode` (ffmpeg 5.1 and later; 9 dropped `-vsync`) or
+   * `-vsync` (older builds, such as the bundled 4.1).
+   */
+  vfrArgs: string[];
+  /** Whether it has the libx264 encoder (some distributions' builds do not). */
+  libx264: boolean;
+}
+
+const abilities = new Map<string, Promise<FfmpegAbilities>>();
+
+/** What the ffmpeg of `tools` can do; asked once per binary. */
+export function ffmpegAbilities(tools: Tools): Promise<FfmpegAbilities> {
+  let found = abilities.get(tools.ffmpegPath);
+  if (!found) {
+    found = (async () => {
+      const help = await ffmpeg(tools, ["-h", "full"]);
+      const encoders = await ffmpeg(tools, ["-encoders"]);
+      return {
+        vfrArgs: /^-fps_mode\b/m.test(help) ? ["-fps_mode:v", "vfr"] : ["-vsync", "vfr"],
+        libx264: /^\s*V\S*\s+libx264\s/m.test(encoders),
+      };
+    })();
+    found.catch(() => abilities.delete(tools.ffmpegPath));
+    abilities.set(tools.ffmpegPath, found);
+  }
+  return found;
+}
+
 /** Runs ffprobe quietly with `args`. */
 export function ffprobe(tools: Tools, args: string[]): Promise<string> {
   return run(tools.ffprobePath, "FFPROBE_PATH", ["-v", "error", ...args]);
@@ -94,8 +131,11 @@ export interface MediaStreams {
     codec: string;
     profile: string | null;
     level: number | null;
+    /** Coded size of the first frame (0 when unknown). */
     width: number;
     height: number;
+    /** Display rotation in degrees, 0–359 (a phone held upright: 90 or 270). */
+    rotation: number;
   } | null;
   audio: { codec: string; profile: string | null } | null;
 }
@@ -104,7 +144,7 @@ export interface MediaStreams {
 export async function probeStreams(tools: Tools, path: string): Promise<MediaStreams> {
   const out = await ffprobe(tools, [
     "-show_entries",
-    "stream=codec_type,codec_name,profile,level,width,height",
+    "stream=codec_type,codec_name,profile,level,width,height:stream_side_data=rotation:stream_tags=rotate",
     "-of",
     "json",
     path,
@@ -122,10 +162,20 @@ export async function probeStreams(tools: Tools, path: string): Promise<MediaStr
         level: num(v.level),
         width: num(v.width) ?? 0,
         height: num(v.height) ?? 0,
+        rotation: rotationOf(v),
       }
       : null,
     audio: a ? { codec: String(a.codec_name), profile: str(a.profile) } : null,
   };
+}
+
+/** A stream's display rotation in degrees (phone videos): side data, or the older `rotate` tag. */
+function rotationOf(stream: Record<string, unknown>): number {
+  const side = (stream.side_data_list ?? []) as Record<string, unknown>[];
+  const fromSide = side.find((d) => typeof d.rotation === "number")?.rotation as number | undefined;
+  const fromTag = Number((stream.tags as Record<string, string> | undefined)?.rotate ?? 0);
+  const r = fromSide ?? (Number.isFinite(fromTag) ? fromTag : 0);
+  return ((Math.round(r) % 360) + 360) % 360;
 }
 
 // RFC 6381 names: the profile byte and constraint byte of H.264, by ffprobe's profile name.

@@ -55,6 +55,8 @@ export async function toolVersion(path: string): Promise<string | null> {
       stdin: "null",
       stdout: "piped",
       stderr: "null",
+      // A wrapper script that hangs must not hang the start.
+      signal: AbortSignal.timeout(15_000),
     }).output();
     if (!out.success) return null;
     const first = new TextDecoder().decode(out.stdout).split("\n")[0];
@@ -100,21 +102,24 @@ export async function bundledTool(
   let path = join(dirname(pkgJsonPath), file);
   const info = await Deno.stat(path).catch(() => null);
   if (!info?.isFile) return null;
-  if (Deno.build.os !== "windows" && ((info.mode ?? 0) & 0o100) === 0) {
-    try {
-      await Deno.chmod(path, 0o755);
-    } catch {
-      // A read-only npm cache: a copy of our own, once per version.
-      const copy = resolve(dataDir, "bin", `${tool}-${pkg.version}`);
-      if (!(await Deno.stat(copy).catch(() => null))?.isFile) {
-        await Deno.mkdir(dirname(copy), { recursive: true });
-        const tmp = `${copy}.${crypto.randomUUID()}.tmp`;
-        await Deno.copyFile(path, tmp);
-        await Deno.chmod(tmp, 0o755);
-        await Deno.rename(tmp, copy);
-      }
-      path = copy;
+  if (Deno.build.os !== "windows" && ((info.mode ?? 0) & 0o111) !== 0o111) {
+    await Deno.chmod(path, 0o755).catch(() => {});
+  }
+  if (!(await toolVersion(path))) {
+    // A read-only or noexec npm cache: a copy of our own, once per version.
+    const copy = resolve(
+      dataDir,
+      "bin",
+      `${tool}-${pkg.version}${file.endsWith(".exe") ? ".exe" : ""}`,
+    );
+    if (!(await Deno.stat(copy).catch(() => null))?.isFile) {
+      await Deno.mkdir(dirname(copy), { recursive: true });
+      const tmp = `${copy}.${crypto.randomUUID()}.tmp`;
+      await Deno.copyFile(path, tmp);
+      if (Deno.build.os !== "windows") await Deno.chmod(tmp, 0o755);
+      await Deno.rename(tmp, copy);
     }
+    path = copy;
   }
   // The package names the build (a date and a git hash) in a field named after the tool; the
   // binary itself reports only a git snapshot number.

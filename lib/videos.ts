@@ -174,7 +174,8 @@ export async function deleteVideo(sql: Sql, storage: Storage, id: string): Promi
 }
 
 /**
- * The files a player may play, smallest first (a browser takes the first it can play): the
+ * The files a player may play, those with known codecs first, then smallest first (a browser takes
+ * the first it can play): the
  * recording (remuxed once processed) and, once made, its MP4 rendition.
  */
 async function videoSources(
@@ -196,7 +197,9 @@ async function videoSources(
       bytes: Number(video.rendition_bytes ?? Number.MAX_SAFE_INTEGER),
     });
   }
-  files.sort((a, b) => a.bytes - b.bytes);
+  // A type without codecs is a browser's "maybe" (HEVC in MP4, say): a file it surely plays first.
+  const sure = (type: string) => (type.includes("codecs=") ? 0 : 1);
+  files.sort((a, b) => sure(a.type) - sure(b.type) || a.bytes - b.bytes);
   return await Promise.all(
     files.map(async (f) => ({
       type: f.type,
@@ -240,7 +243,12 @@ export async function videoJson(
     visibility: video.visibility,
     rendition: {
       status: video.rendition_status,
-      error: video.rendition_status === "failed" ? video.rendition_error : null,
+      // ffmpeg's words name server paths: the owner reads them, others a plain sentence.
+      error: video.rendition_status !== "failed"
+        ? null
+        : viewer && viewer.id === video.owner_id
+        ? video.rendition_error
+        : "the version for browsers without WebM could not be made",
     },
   };
   if (viewer !== undefined) json.owned = viewer !== null && viewer.id === video.owner_id;

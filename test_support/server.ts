@@ -135,7 +135,9 @@ export class ChildServer {
     const append = async (stream: ReadableStream<Uint8Array>, path: string) => {
       using log = await Deno.open(path, { write: true, create: true, append: true });
       try {
-        for await (const chunk of stream) await log.write(chunk);
+        for await (const chunk of stream) {
+          for (let done = 0; done < chunk.length;) done += await log.write(chunk.subarray(done));
+        }
       } catch {
         // the process was killed mid-write
       }

@@ -35,7 +35,7 @@ export function videoJobRunner(
 ): JobRunner {
   const all: Record<string, JobHandler> = {
     remux: (job) => remuxVideo({ sql, storage, tools, renditions: config.renditions }, job),
-    rendition: (job) => renditionVideo({ sql, storage, tools }, job),
+    rendition: (job) => renditionVideo({ sql, storage, tools, enabled: config.renditions }, job),
     autodoc: async (job) => {
       const deps = { sql, storage, rooms, tools, ocrWorkers: config.autodocOcrWorkers };
       const stats = await autodocVideo(deps, job);
@@ -56,6 +56,8 @@ export function videoJobRunner(
     pollMs: opts.pollMs ?? 500,
     leaseS: opts.leaseS ?? 60,
     handlers: Object.fromEntries(Object.entries(all).filter(([kind]) => kinds.includes(kind))),
+    // Renditions take minutes on long videos: one loop stays for remuxes and guides.
+    background: ["rendition"],
     onGiveUp: async (job, error) => {
       if (!job.videoId) return;
       if (job.kind === "autodoc") return await markDocFailed(sql, job.videoId, error);

@@ -18,6 +18,7 @@ import {
 } from "../lib/ffmpeg.ts";
 import { PermanentJobError } from "../lib/jobs/runner.ts";
 import { enqueueJob, type Job } from "../lib/jobs/queue.ts";
+import { RENDITION_PRIORITY } from "./rendition.ts";
 
 /** What the remux job needs. */
 export interface RemuxDeps {
@@ -86,7 +87,9 @@ export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
         WHERE id = ${video.id} AND status = 'processing' RETURNING id`;
       if (rows.length > 0) {
         await enqueueJob(tx, "autodoc", video.id);
-        if (rendition) await enqueueJob(tx, "rendition", video.id);
+        if (rendition) {
+          await enqueueJob(tx, "rendition", video.id, { priority: RENDITION_PRIORITY });
+        }
       }
       return rows;
     });

@@ -9,6 +9,8 @@ import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
 import {
   ffmpeg,
+  type FfmpegAbilities,
+  ffmpegAbilities,
   type MediaStreams,
   mediaType,
   probeStreams,
@@ -23,7 +25,12 @@ export interface RenditionDeps {
   sql: Sql;
   storage: Storage;
   tools: Tools;
+  /** `RENDITIONS`: when off, queued renditions are dropped rather than made. */
+  enabled: boolean;
 }
+
+/** Where a rendition job stands in the queue: after the guide and the remux (see `enqueueJob`). */
+export const RENDITION_PRIORITY = -10;
 
 /** The largest frame a rendition keeps: 1080p, either way up. */
 const MAX_LONG_SIDE = 1920;
@@ -48,12 +55,32 @@ export function renditionSize(width: number, height: number): { width: number; h
   return { width: even(width), height: even(height) };
 }
 
+/**
+ * The video filter: the first frame's size (upright), scaled down to fit 1080p. Frames of another
+ * size later on (a resized window being captured) are fitted inside it and padded, never stretched:
+ * an H.264 stream keeps one size.
+ */
+export function renditionFilter(video: NonNullable<MediaStreams["video"]>): string {
+  if (!video.width || !video.height) return "scale=trunc(iw/2)*2:trunc(ih/2)*2,setsar=1";
+  // ffmpeg turns rotated frames upright before the filter.
+  const sideways = video.rotation === 90 || video.rotation === 270;
+  const { width: w, height: h } = sideways
+    ? renditionSize(video.height, video.width)
+    : renditionSize(video.width, video.height);
+  return `scale=${w}:${h}:force_original_aspect_ratio=decrease,` +
+    `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1`;
+}
+
 /** ffmpeg's arguments from `input` to the MP4 `output`. */
-export function renditionArgs(input: string, output: string, streams: MediaStreams): string[] {
+export function renditionArgs(
+  input: string,
+  output: string,
+  streams: MediaStreams,
+  abilities: FfmpegAbilities,
+): string[] {
   const video = streams.video;
   if (!video) throw new Error("no video stream");
   const copyVideo = video.codec === "h264";
-  const size = renditionSize(video.width, video.height);
   const videoArgs = copyVideo ? ["-c:v", "copy"] : [
     "-c:v",
     "libx264",
@@ -66,7 +93,7 @@ export function renditionArgs(input: string, output: string, streams: MediaStrea
     "-pix_fmt",
     "yuv420p",
     "-vf",
-    `scale=${size.width}:${size.height}`,
+    renditionFilter(video),
     // A key frame every 2 s: a phone seeks without decoding from far back.
     "-force_key_frames",
     "expr:gte(t,n_forced*2)",
@@ -85,8 +112,7 @@ export function renditionArgs(input: string, output: string, streams: MediaStrea
     ...videoArgs,
     ...audioArgs,
     // MediaRecorder's frames come when the screen changes: keep their times, add no frames.
-    "-vsync",
-    "vfr",
+    ...abilities.vfrArgs,
     "-movflags",
     "+faststart",
     "-y",
@@ -97,11 +123,28 @@ export function renditionArgs(input: string, output: string, streams: MediaStrea
 /** Makes the rendition of one ready video, if it still wants one. */
 export async function renditionVideo(deps: RenditionDeps, job: Job): Promise<void> {
   const { sql, storage, tools } = deps;
+  if (!deps.enabled) {
+    // Turned off since it was queued: no MP4 is coming.
+    await sql`UPDATE videos SET rendition_status = NULL, updated_at = NOW()
+      WHERE id = ${job.videoId} AND rendition_status IN ('pending', 'running')`;
+    return;
+  }
   const [video] = await sql`UPDATE videos SET rendition_status = 'running', updated_at = NOW()
     WHERE id = ${job.videoId} AND status = 'ready' AND processed_key IS NOT NULL
       AND rendition_status IN ('pending', 'running')
-    RETURNING id, processed_key`;
+    RETURNING id, processed_key, duration`;
   if (!video) return;
+  const abilities = await ffmpegAbilities(tools).catch((err) => {
+    // Retrying cannot bring a missing or broken ffmpeg back.
+    throw new PermanentJobError(
+      err instanceof ToolMissingError ? err.message : `ffmpeg does not run: ${err.message}`,
+    );
+  });
+  if (!abilities.libx264) {
+    throw new PermanentJobError(
+      "this ffmpeg has no libx264 encoder: install one that has (Debian's does) or set RENDITIONS=false",
+    );
+  }
   const dir = await Deno.makeTempDir({ prefix: "videoflow-rendition-" });
   const key = renditionKey(video.id);
   try {
@@ -114,16 +157,26 @@ export async function renditionVideo(deps: RenditionDeps, job: Job): Promise<voi
     if (!streams.video) throw new PermanentJobError("the recording has no video stream");
     const output = join(dir, "rendition.mp4");
     // At low priority: it runs beside the guide on the other job loop, and the guide goes first.
-    await ffmpeg(tools, renditionArgs(input, output, streams), { background: true });
+    await ffmpeg(tools, renditionArgs(input, output, streams, abilities), {
+      background: true,
+      // Far beyond what any encode here took (0.6× real time at worst): a stuck ffmpeg.
+      timeoutMs: (600 + 20 * (video.duration ?? 3600)) * 1000,
+    });
     const type = mediaType("mp4", await probeStreams(tools, output));
     const bytes = (await Deno.stat(output)).size;
     await storage.putFile(key, output, "video/mp4");
+    // 'done' too: a worker that lost its lease may finish after the one that took the job over;
+    // both wrote the same file to the same key.
     const rows = await sql`UPDATE videos SET rendition_status = 'done', rendition_key = ${key},
         rendition_type = ${type}, rendition_bytes = ${bytes}, rendition_error = NULL,
         updated_at = NOW()
-      WHERE id = ${video.id} AND status = 'ready' AND rendition_status = 'running' RETURNING id`;
-    // Deleted (or failed for good by another worker) meanwhile: leave nothing behind.
-    if (rows.length === 0) await storage.delete(key).catch(() => {});
+      WHERE id = ${video.id} AND status = 'ready' AND rendition_status IN ('running', 'done')
+      RETURNING id`;
+    if (rows.length === 0) {
+      // Deleted meanwhile (its objects may be gone already): leave nothing behind.
+      const [still] = await sql`SELECT status FROM videos WHERE id = ${video.id}`;
+      if (!still || still.status === "deleting") await storage.delete(key).catch(() => {});
+    }
   } catch (err) {
     if (err instanceof ToolMissingError) throw new PermanentJobError(err.message);
     throw err;

@@ -9,7 +9,9 @@ import {
   waitForRendition,
   waitForStatus,
 } from "../test_support/helpers.ts";
-import { renditionArgs, renditionKey, renditionSize } from "./rendition.ts";
+import { renditionArgs, renditionFilter, renditionKey, renditionSize } from "./rendition.ts";
+import { ffmpeg, ffmpegAbilities, probeStreams } from "../lib/ffmpeg.ts";
+import { bundledTool, locateTools } from "../lib/ffmpeg_locate.ts";
 import { videoJobRunner } from "./jobs.ts";
 
 type Source = { type: string; url: string };
@@ -161,7 +163,15 @@ Deno.test({
     runner.start();
     try {
       const v = await waitForRendition(server.url, id, "failed");
+      // Anyone with the link learns it failed; only the owner reads why.
       assert.deepEqual(v.rendition, {
+        status: "failed",
+        error: "the version for browsers without WebM could not be made",
+      });
+      const owned = await (await fetch(`${server.url}/api/videos/${id}`, {
+        headers: { cookie: server.cookie },
+      })).json();
+      assert.deepEqual(owned.rendition, {
         status: "failed",
         error: "ffmpeg not found: install it or set FFMPEG_PATH",
       });
@@ -187,21 +197,116 @@ Deno.test("the rendition keeps the frame size, scaled down only to fit 1080p, bo
   assert.deepEqual(renditionSize(641, 361), { width: 640, height: 360 });
 });
 
+const NEW_FFMPEG = { vfrArgs: ["-fps_mode:v", "vfr"], libx264: true };
+const OLD_FFMPEG = { vfrArgs: ["-vsync", "vfr"], libx264: true };
+
 Deno.test("what is already H.264 or AAC is copied, not encoded again; silence stays silent", () => {
-  const h264 = { codec: "h264", profile: "High", level: 31, width: 1280, height: 720 };
+  const h264 = { codec: "h264", profile: "High", level: 31, width: 1280, height: 720, rotation: 0 };
   const vp9 = { ...h264, codec: "vp9", profile: null, level: null };
-  const copyAll = renditionArgs("in", "out.mp4", {
-    video: h264,
-    audio: { codec: "aac", profile: "LC" },
-  });
-  assert.deepEqual(copyAll.slice(copyAll.indexOf("-c:v"), copyAll.indexOf("-c:v") + 2), [
-    "-c:v",
-    "copy",
-  ]);
-  assert.ok(copyAll.includes("-c:a") && copyAll[copyAll.indexOf("-c:a") + 1] === "copy");
-  const encode = renditionArgs("in", "out.mp4", { video: vp9, audio: null });
+  const aac = { codec: "aac", profile: "LC" };
+  const copyAll = renditionArgs("in", "out.mp4", { video: h264, audio: aac }, NEW_FFMPEG);
+  assert.equal(copyAll[copyAll.indexOf("-c:v") + 1], "copy");
+  assert.equal(copyAll[copyAll.indexOf("-c:a") + 1], "copy");
+  assert.ok(!copyAll.includes("-vf"), "a copied stream is not filtered");
+  const encode = renditionArgs("in", "out.mp4", { video: vp9, audio: null }, NEW_FFMPEG);
   assert.equal(encode[encode.indexOf("-c:v") + 1], "libx264");
   assert.ok(encode.includes("-an"));
   assert.ok(!encode.includes("0:a:0"));
   assert.ok(encode.includes("+faststart"));
+  // The frame-rate option each ffmpeg knows: 9 dropped -vsync, 4.1 has no -fps_mode.
+  assert.deepEqual(encode.slice(encode.indexOf("-fps_mode:v"), encode.indexOf("-fps_mode:v") + 2), [
+    "-fps_mode:v",
+    "vfr",
+  ]);
+  const old = renditionArgs("in", "out.mp4", { video: vp9, audio: null }, OLD_FFMPEG);
+  assert.ok(old.includes("-vsync") && !old.includes("-fps_mode:v"));
 });
+
+Deno.test("frames are fitted upright into the first frame's size, padded rather than stretched", () => {
+  const base = { codec: "vp9", profile: null, level: null, rotation: 0 };
+  assert.equal(
+    renditionFilter({ ...base, width: 2880, height: 1800 }),
+    "scale=1728:1080:force_original_aspect_ratio=decrease,pad=1728:1080:(ow-iw)/2:(oh-ih)/2,setsar=1",
+  );
+  // A phone video stored sideways with a rotation: ffmpeg turns it upright before the filter.
+  assert.match(
+    renditionFilter({ ...base, width: 1920, height: 1080, rotation: 90 }),
+    /^scale=1080:1920:/,
+  );
+  assert.match(
+    renditionFilter({ ...base, width: 1920, height: 1080, rotation: 270 }),
+    /^scale=1080:1920:/,
+  );
+  assert.match(
+    renditionFilter({ ...base, width: 1920, height: 1080, rotation: 180 }),
+    /^scale=1920:1080:/,
+  );
+  // Unknown size: only made even.
+  assert.equal(
+    renditionFilter({ ...base, width: 0, height: 0 }),
+    "scale=trunc(iw/2)*2:trunc(ih/2)*2,setsar=1",
+  );
+});
+
+Deno.test("Debian's ffmpeg and the bundled build both keep a variable frame rate frame for frame", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "videoflow-vfr-" });
+  try {
+    const input = await makeVfrWebm();
+    const located = await locateTools({ ffmpegPath: null, ffprobePath: null, dataDir: dir });
+    const [mpeg, probe] = [await bundledTool("ffmpeg", dir), await bundledTool("ffprobe", dir)];
+    assert.ok(mpeg && probe, "the bundled build is installed");
+    const builds = { path: located, bundled: { ffmpegPath: mpeg.path, ffprobePath: probe.path } };
+    const source = await countFrames(input);
+    for (const [name, tools] of Object.entries(builds)) {
+      const output = join(dir, `${name}.mp4`);
+      const streams = await probeStreams(tools, input);
+      await ffmpeg(tools, renditionArgs(input, output, streams, await ffmpegAbilities(tools)));
+      const [a, b] = [await probeMedia(input), await probeMedia(output)];
+      assert.deepEqual(b.streams.map((s) => s.codec_name).sort(), ["aac", "h264"], name);
+      assert.equal(await countFrames(output), source, `${name}: no frame added or dropped`);
+      assert.ok(
+        Math.abs(a.duration - b.duration) <= 0.1,
+        `${name}: ${a.duration} vs ${b.duration}`,
+      );
+      const boxes = await topLevelBoxes(output);
+      assert.ok(boxes.indexOf("moov") < boxes.indexOf("mdat"), `${name}: ${boxes}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+/** Video frames in a file, by ffprobe. */
+async function countFrames(path: string): Promise<number> {
+  const out = await new Deno.Command("ffprobe", {
+    args: [
+      ...["-v", "error", "-select_streams", "v:0", "-count_packets"],
+      ...["-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", path],
+    ],
+  }).output();
+  return Number(new TextDecoder().decode(out.stdout).trim());
+}
+
+/**
+ * A WebM whose frames come irregularly, as MediaRecorder's do when the screen is still: 30 fps
+ * with two thirds of the frames of every second left out, timestamps kept.
+ */
+async function makeVfrWebm(): Promise<string> {
+  const path = join(Deno.env.get("TMPDIR") ?? "/tmp", "videoflow-test-media", "vfr-6s.webm");
+  if (await Deno.stat(path).then((s) => s.size > 0).catch(() => false)) return path;
+  await Deno.mkdir(join(path, ".."), { recursive: true });
+  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  const out = await new Deno.Command("ffmpeg", {
+    args: [
+      ...["-hide_banner", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30"],
+      ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "6"],
+      ...["-vf", "select='lt(mod(n\\,30)\\,10)'", "-fps_mode", "vfr"],
+      ...["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "500k"],
+      ...["-c:a", "libopus", "-f", "webm", "-y", tmp],
+    ],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error("ffmpeg failed making the VFR fixture");
+  await Deno.rename(tmp, path);
+  return path;
+}

@@ -13,12 +13,6 @@ export interface Job {
   maxAttempts: number;
 }
 
-/**
- * Which job a free worker takes first when several are due (higher first; 0 when unlisted). The
- * rendition comes last: it is the slowest, and the guide does not need it.
- */
-export const JOB_PRIORITY: Readonly<Record<string, number>> = { rendition: -10 };
-
 /** Something that can run SQL: the pool or a transaction. */
 type Runner = Pick<Sql, "unsafe">;
 
@@ -27,18 +21,23 @@ export async function enqueueJob(
   sql: Sql | Runner,
   kind: string,
   videoId: string | null,
-  opts: { maxAttempts?: number; delayS?: number } = {},
+  opts: {
+    maxAttempts?: number;
+    delayS?: number;
+    /** Among due jobs, higher is claimed first (default 0). */
+    priority?: number;
+  } = {},
 ): Promise<number> {
   const rows = await sql.unsafe(
     `INSERT INTO jobs (kind, video_id, max_attempts, run_at, priority)
      VALUES ($1, $2, $3, NOW() + make_interval(secs => $4), $5) RETURNING id`,
-    [kind, videoId, opts.maxAttempts ?? 3, opts.delayS ?? 0, JOB_PRIORITY[kind] ?? 0],
+    [kind, videoId, opts.maxAttempts ?? 3, opts.delayS ?? 0, opts.priority ?? 0],
   );
   return Number(rows[0].id);
 }
 
 /**
- * Claims the next due job of one of `kinds` for `workerId` (highest {@link JOB_PRIORITY} first,
+ * Claims the next due job of one of `kinds` for `workerId` (highest priority first,
  * then oldest), leasing it for `leaseS` seconds; `null` when none is due.
  */
 export async function claimJob(

@@ -56,9 +56,9 @@ Deno.test("a failed job is retried after a backoff, then fails for good", () =>
     assert.equal(row.status, "failed");
   }));
 
-Deno.test("a guide queued after a rendition is claimed first; the rendition when nothing else is due", () =>
+Deno.test("a job of higher priority queued later is claimed first; a lower one when nothing else is due", () =>
   withDb(async (sql) => {
-    const rendition = await enqueueJob(sql, "rendition", null);
+    const rendition = await enqueueJob(sql, "rendition", null, { priority: -10 });
     const remux = await enqueueJob(sql, "remux", null);
     const autodoc = await enqueueJob(sql, "autodoc", null);
     const kinds = ["remux", "autodoc", "rendition"];

@@ -25,6 +25,11 @@ export interface RunnerOptions {
   concurrency?: number;
   leaseS?: number;
   pollMs?: number;
+  /**
+   * Slow kinds that must not hold every loop: with more than one loop, the first never takes them,
+   * so a new recording's remux and guide start while long ones run.
+   */
+  background?: string[];
 }
 
 /** A running set of job loops. */
@@ -39,12 +44,24 @@ export class JobRunner {
   #wake: (() => void)[] = [];
 
   constructor(opts: RunnerOptions) {
-    this.#opts = { concurrency: 2, leaseS: 60, pollMs: 500, periodic: [], ...opts };
+    this.#opts = {
+      concurrency: 2,
+      leaseS: 60,
+      pollMs: 500,
+      periodic: [],
+      background: [],
+      ...opts,
+    };
   }
 
   /** Starts the loops and periodic tasks. */
   start(): void {
-    for (let i = 0; i < this.#opts.concurrency; i++) this.#loops.push(this.#loop());
+    const all = Object.keys(this.#opts.handlers);
+    const foreground = all.filter((k) => !this.#opts.background.includes(k));
+    for (let i = 0; i < this.#opts.concurrency; i++) {
+      const reserved = i === 0 && this.#opts.concurrency > 1 && foreground.length > 0;
+      this.#loops.push(this.#loop(reserved ? foreground : all));
+    }
     for (const task of this.#opts.periodic) {
       let running = false;
       this.#timers.push(setInterval(async () => {
@@ -78,8 +95,7 @@ export class JobRunner {
     });
   }
 
-  async #loop(): Promise<void> {
-    const kinds = Object.keys(this.#opts.handlers);
+  async #loop(kinds: string[]): Promise<void> {
     while (!this.#stopped) {
       let job: Job | null = null;
       try {
