@@ -3,9 +3,35 @@ import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.
 import { startTestServer } from "../test_support/server.ts";
 import { makeWebm, splitEvenly } from "../test_support/media.ts";
 import { waitForStatus } from "../test_support/helpers.ts";
+import { videoJobRunner } from "./jobs.ts";
 
-Deno.test("with ffmpeg missing, the remux fails with a clear reason and the upload stays playable", async () => {
-  await using server = await startTestServer({ FFMPEG_PATH: "/nonexistent/ffmpeg" });
+Deno.test({
+  name: "with ffmpeg missing, the remux fails with a clear reason and the upload stays playable",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: remuxWithoutFfmpeg,
+});
+
+Deno.test("an FFMPEG_PATH that does not run stops the start with one line naming it", async () => {
+  await assert.rejects(
+    startTestServer({ FFMPEG_PATH: "/nonexistent/ffmpeg" }),
+    /^ConfigError: FFMPEG_PATH=\/nonexistent\/ffmpeg does not run/,
+  );
+});
+
+/** ffmpeg gone after the start (uninstalled, a broken mount): the job's runner is given a bad path. */
+async function remuxWithoutFfmpeg() {
+  await using server = await startTestServer({}, { jobOptions: { kinds: [] } });
+  const runner = videoJobRunner(
+    server.config,
+    { ...server.tools, ffmpegPath: "/nonexistent/ffmpeg" },
+    server.services.db.sql,
+    server.services.storage,
+    server.services.rooms,
+    { kinds: ["remux"], pollMs: 100 },
+  );
+  runner.start();
+  await using _stop = { [Symbol.asyncDispose]: () => runner.stop() };
   const bytes = await Deno.readFile(await makeWebm(6, 800));
   const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);
@@ -24,4 +50,4 @@ Deno.test("with ffmpeg missing, the remux fails with a clear reason and the uplo
     { status: "failed", attempts: 1 },
     "not retried: retrying cannot help",
   );
-});
+}
