@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { locateTools } from "./lib/ffmpeg_locate.ts";
 import { DataDirBusyError } from "./lib/datadir_lock.ts";
-import { startServer } from "./lib/server.ts";
+import { startServer } from "./server.ts";
 
 if (import.meta.main) {
   try {

@@ -4,6 +4,8 @@
  * and the fix.
  */
 
+import { JOB_KINDS, type JobKind } from "./jobs/kinds.ts";
+
 const MiB = 1024 * 1024;
 
 /** S3 settings when a real S3 is configured; `null` means the embedded server. */
@@ -52,6 +54,12 @@ export interface Config {
   autodocOcrWorkers: number;
   /** Make an H.264/AAC MP4 beside recordings that are not already H.264/AAC (`RENDITIONS`). */
   renditions: boolean;
+  /** `deno task worker`: job loops run at once (`WORKER_CONCURRENCY`). */
+  workerConcurrency: number;
+  /** Seconds a claimed job stays leased without a heartbeat (`JOB_LEASE_S`). */
+  jobLeaseS: number;
+  /** `deno task worker`: the kinds of job it takes (`WORKER_JOBS`, comma-separated; all by default). */
+  workerJobs: readonly JobKind[];
 }
 
 /** A configuration problem, with a one-line message meant for the person starting the app. */
@@ -112,6 +120,19 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
   if (["1", "true", "yes"].includes(raw)) return true;
   if (["0", "false", "no"].includes(raw)) return false;
   throw new ConfigError(`${name}=${raw} is not a boolean: set it to true or false`);
+}
+
+function jobKindsVar(env: Env, name: string): readonly JobKind[] {
+  const raw = env[name]?.trim();
+  if (!raw) return JOB_KINDS;
+  const kinds = raw.split(",").map((k) => k.trim()).filter(Boolean);
+  const unknown = kinds.filter((k) => !(JOB_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0 || kinds.length === 0) {
+    throw new ConfigError(
+      `${name}=${raw} names unknown jobs (${unknown.join(", ")}): use ${JOB_KINDS.join(", ")}`,
+    );
+  }
+  return kinds as JobKind[];
 }
 
 function s3Settings(env: Env, bucket: string): S3Settings | null {
@@ -182,5 +203,8 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     ffprobePath: env.FFPROBE_PATH?.trim() || null,
     autodocOcrWorkers: intVar(env, "AUTODOC_OCR_WORKERS", 2, 1, 64),
     renditions: boolVar(env, "RENDITIONS", true),
+    workerConcurrency: intVar(env, "WORKER_CONCURRENCY", 2, 1, 64),
+    jobLeaseS: intVar(env, "JOB_LEASE_S", 60, 2, 24 * 3600),
+    workerJobs: jobKindsVar(env, "WORKER_JOBS"),
   };
 }

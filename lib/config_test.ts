@@ -77,3 +77,30 @@ Deno.test("each bad value is refused with one line naming the variable", () => {
     });
   }
 });
+
+Deno.test("the worker's settings are validated like the rest, each with one line", () => {
+  const c = loadConfig({
+    WORKER_CONCURRENCY: "4",
+    JOB_LEASE_S: "30",
+    WORKER_JOBS: "autodoc, rendition",
+  });
+  assert.equal(c.workerConcurrency, 4);
+  assert.equal(c.jobLeaseS, 30);
+  assert.deepEqual(c.workerJobs, ["autodoc", "rendition"]);
+  assert.deepEqual(loadConfig({}).workerJobs, ["remux", "autodoc", "rendition"]);
+  assert.throws(
+    () => loadConfig({ WORKER_JOBS: "remux,ocr" }),
+    (err: Error) =>
+      err instanceof ConfigError &&
+      err.message ===
+        "WORKER_JOBS=remux,ocr names unknown jobs (ocr): use remux, autodoc, rendition",
+  );
+  assert.throws(
+    () => loadConfig({ WORKER_CONCURRENCY: "0" }),
+    /^ConfigError: WORKER_CONCURRENCY=0 is out of range/,
+  );
+  assert.throws(
+    () => loadConfig({ JOB_LEASE_S: "soon" }),
+    /^ConfigError: JOB_LEASE_S=soon is not a whole number/,
+  );
+});

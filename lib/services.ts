@@ -1,9 +1,12 @@
 /**
- * Opens everything a VideoFlow process runs on: the data directory lock, the database (real or
- * embedded), the storage (real or embedded), the playback signer and the ingest sessions.
+ * Opens everything a VideoFlow process runs on. The web process (`deno task start`): the data
+ * directory lock, the database (real or embedded), the storage (real or embedded), the playback
+ * signer, the ingest sessions, the live documents and the browser assets. A worker process
+ * (`deno task worker`): the shared database and S3 and the live documents its jobs write to.
  */
 import { join, resolve } from "node:path";
-import type { Config } from "./config.ts";
+import { type Config, ConfigError } from "./config.ts";
+import type { Database } from "./db/mod.ts";
 import type { AppContext } from "./context.ts";
 import { lockDataDir } from "./datadir_lock.ts";
 import { openDatabase } from "./db/mod.ts";
@@ -15,13 +18,65 @@ import { buildAssets } from "./assets/build.ts";
 import { Rooms } from "./collab/rooms.ts";
 import { RateLimiter } from "./rate_limit.ts";
 
-/** The services of a process, with a way to close them in order. */
+/** The services of a web process, with a way to close them in order. */
 export interface Services extends AppContext {
   close(): Promise<void>;
 }
 
-/** Opens the services; on failure, closes what was opened and rethrows. */
-export async function openServices(config: Config): Promise<Services> {
+/** The services of a worker process: what the jobs touch, nothing that serves requests. */
+export interface WorkerServices {
+  config: Config;
+  db: Database;
+  storage: Storage;
+  /** The live documents the guide writes its steps through; web processes pick them up. */
+  rooms: Rooms;
+  close(): Promise<void>;
+}
+
+/** Which process the services are for. */
+export type ServiceRole = "web" | "worker";
+
+/**
+ * Opens the services of a process in `role` ("web" by default); on failure, closes what was
+ * opened and rethrows. Closing goes in the reverse order of opening.
+ *
+ * @example
+ * ```ts
+ * const services = await openServices(loadConfig(), { role: "worker" });
+ * try { … } finally { await services.close(); }
+ * ```
+ */
+export function openServices(config: Config, opts?: { role: "web" }): Promise<Services>;
+export function openServices(config: Config, opts: { role: "worker" }): Promise<WorkerServices>;
+export function openServices(
+  config: Config,
+  opts: { role: ServiceRole } = { role: "web" },
+): Promise<Services | WorkerServices> {
+  return opts.role === "worker" ? openWorker(config) : openWeb(config);
+}
+
+async function openWorker(config: Config): Promise<WorkerServices> {
+  if (!config.databaseUrl || !config.s3) {
+    throw new ConfigError(
+      "deno task worker needs DATABASE_URL and S3_ENDPOINT: with the embedded defaults, jobs run inside deno task start",
+    );
+  }
+  const db = await openDatabase(config);
+  const rooms = new Rooms(db.sql);
+  rooms.start();
+  return {
+    config,
+    db,
+    storage: new Storage(config.s3),
+    rooms,
+    async close() {
+      await rooms.close();
+      await db.close();
+    },
+  };
+}
+
+async function openWeb(config: Config): Promise<Services> {
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();

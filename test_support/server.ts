@@ -1,6 +1,6 @@
 /** Test servers: in-process for most tests, as a child process where a test kills it. */
 import { type Config, loadConfig } from "../lib/config.ts";
-import { type RunningServer, startServer } from "../lib/server.ts";
+import { type RunningServer, startServer } from "../server.ts";
 import type { VideoJobOptions } from "../workers/jobs.ts";
 import { signIn } from "../lib/ingest/client.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";

@@ -1,5 +1,6 @@
 /** The job runner with VideoFlow's handlers, for `deno task start` and `deno task worker`. */
 import type { Config } from "../lib/config.ts";
+import { JOB_KINDS } from "../lib/jobs/kinds.ts";
 import type { Tools } from "../lib/ffmpeg.ts";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
@@ -9,9 +10,6 @@ import { markVideoFailed, remuxVideo } from "./remux.ts";
 import { autodocVideo, markDocFailed } from "./autodoc.ts";
 import { markRenditionFailed, renditionVideo } from "./rendition.ts";
 import { reap } from "./reaper.ts";
-
-/** The job kinds, in the order a recording goes through them. */
-export const JOB_KINDS = ["remux", "autodoc", "rendition"] as const;
 
 /** Tuning of {@link videoJobRunner}. */
 export interface VideoJobOptions {

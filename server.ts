@@ -1,10 +1,10 @@
 /** Starts a whole VideoFlow server: services, HTTP, and (optionally) in-process jobs. */
-import type { Config } from "./config.ts";
-import { openServices, type Services } from "./services.ts";
-import { createApp } from "../app.ts";
-import { type VideoJobOptions, videoJobRunner } from "../workers/jobs.ts";
-import type { JobRunner } from "./jobs/runner.ts";
-import { type LocatedTools, locateTools } from "./ffmpeg_locate.ts";
+import type { Config } from "./lib/config.ts";
+import { openServices, type Services } from "./lib/services.ts";
+import { createApp } from "./app.ts";
+import { type VideoJobOptions, videoJobRunner } from "./workers/jobs.ts";
+import type { JobRunner } from "./lib/jobs/runner.ts";
+import { type LocatedTools, locateTools } from "./lib/ffmpeg_locate.ts";
 
 /** A running server. */
 export interface RunningServer {
