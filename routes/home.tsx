@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
-import { listVideos, videoJson } from "../lib/videos.ts";
+import { listVideos, videoJson } from "../lib/videos/mod.ts";
 import { Layout, page } from "../components/Layout.tsx";
 import { sessionUser } from "../lib/auth/sessions.ts";
 import { Island } from "../components/Island.tsx";

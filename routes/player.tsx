@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
-import { getVideo, videoJson, type VideoRow } from "../lib/videos.ts";
+import { getVideo, videoJson, type VideoRow } from "../lib/videos/mod.ts";
 import { listAnnotations } from "../lib/annotations.ts";
 import { isUuid } from "../lib/http.ts";
 import { Layout, page } from "../components/Layout.tsx";

@@ -35,7 +35,7 @@ Deno.test("an import against the order is reported; one along it is not", () => 
     ["lib/server.ts", `import { createApp } from "../app.ts";\nimport { x } from "./config.ts";`],
     ["lib/config.ts", ""],
     ["islands/Player.tsx", `import { remux } from "../workers/remux.ts";`],
-    ["routes/api/videos.ts", `import { getVideo } from "../../lib/videos.ts";`],
+    ["routes/api/videos.ts", `import { getVideo } from "../../lib/videos/mod.ts";`],
     ["workers/remux.ts", `import { h } from "../test_support/helpers.ts";`],
     ["main.ts", `import { startServer } from "./server.ts";`],
   ]);

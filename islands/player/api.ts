@@ -1,7 +1,7 @@
 /** The player's calls to the API, and the shapes it gets back. */
 import { storageKeys } from "../../lib/format.ts";
 import type { AnnotationEntry } from "../../lib/collab/entry.ts";
-import type { RenditionStatus, VideoSource } from "../../lib/videos.ts";
+import type { RenditionStatus, VideoSource } from "../../lib/videos/mod.ts";
 
 /** A video as `GET /api/videos/{id}` answers it. */
 export interface VideoView {

@@ -4,7 +4,7 @@
  * A client sending faster than the room takes is slowed down, and closed (4429) if it persists.
  */
 import { Hono } from "hono";
-import { getVideo } from "../../lib/videos.ts";
+import { getVideo } from "../../lib/videos/mod.ts";
 import { sessionUserFromHeader } from "../../lib/auth/sessions.ts";
 import { canView } from "../../lib/access.ts";
 import type { WSContext } from "hono/ws";

@@ -17,7 +17,7 @@ import {
   updateVideo,
   videoJson,
   type VideoRow,
-} from "../../lib/videos.ts";
+} from "../../lib/videos/mod.ts";
 
 const titleSchema = z.string().trim().max(200, "title is longer than 200 characters")
   .refine((t) => !t.includes("\u0000"), "title holds a NUL character");

@@ -1,10 +1,10 @@
 /** Videos: their rows, their objects in S3, and the JSON the API answers with. */
-import type { Sql } from "./db/mod.ts";
-import type { Storage } from "./storage/s3.ts";
-import type { Playback } from "./storage/playback.ts";
-import { hashToken, newToken } from "./tokens.ts";
-import { stepImageKey, stepUid } from "./guide.ts";
-import type { User } from "./auth/sessions.ts";
+import type { Sql } from "../db/mod.ts";
+import type { Storage } from "../storage/s3.ts";
+import type { Playback } from "../storage/playback.ts";
+import { hashToken, newToken } from "../tokens.ts";
+import { stepImageKey, stepUid } from "../guide.ts";
+import type { User } from "../auth/sessions.ts";
 
 /** Video statuses, in the order a recording passes them. */
 export type VideoStatus =
