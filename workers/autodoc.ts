@@ -4,6 +4,13 @@
  * chosen frames are read by a pool of tesseract workers; the steps, with their screenshots in S3,
  * replace the video's previous steps through its live document. Progress is on the video row.
  */
+import {
+  markGuideDone,
+  markGuideFailed,
+  markGuideRetrying,
+  markGuideRunning,
+  recordGuideImages,
+} from "../lib/videos/lifecycle.ts";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
 import type { Rooms } from "../lib/collab/rooms.ts";
@@ -105,8 +112,7 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
 
     // 3. Store the screenshots, then swap the steps in one document transaction. The row learns
     // first how many there may be, so deleting the video finds them all whatever happens next.
-    await sql`UPDATE videos SET doc_images = GREATEST(doc_images, ${merged.length})
-      WHERE id = ${video.id}`;
+    await recordGuideImages(sql, video.id, merged.length);
     const steps: NewStep[] = [];
     for (const [i, d] of merged.entries()) {
       const key = stepImageKey(video.id, stepUid(video.id, i + 1));
@@ -129,8 +135,7 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
     const unused = await replaceSteps(room, steps);
     for (const key of unused) await storage.delete(key).catch(() => {});
     ended = true;
-    await sql`UPDATE videos SET doc_status = 'done', doc_progress = 100, doc_error = NULL,
-      updated_at = NOW() WHERE id = ${video.id}`;
+    await markGuideDone(sql, video.id);
     return {
       frames,
       segments: segments.length,
@@ -146,9 +151,7 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
       throw new PermanentJobError(`the recording cannot be read: ${err.message}`);
     }
     // Tried again later; the details go to the log, not to every viewer.
-    await sql`UPDATE videos SET doc_status = 'pending',
-      doc_error = 'a temporary problem stopped the guide: it will be tried again'
-      WHERE id = ${video.id}`.catch(() => {});
+    await markGuideRetrying(sql, video.id).catch(() => {});
     throw err;
   } finally {
     await pool?.close().catch(() => {});
@@ -161,13 +164,11 @@ function decodeTimeoutMs(durationS: number): number {
   return Math.max(600, durationS * 2) * 1000;
 }
 
-async function setProgress(sql: Sql, videoId: string, percent: number): Promise<void> {
-  await sql`UPDATE videos SET doc_status = 'running', doc_progress = ${Math.floor(percent)},
-    doc_error = NULL WHERE id = ${videoId}`;
+function setProgress(sql: Sql, videoId: string, percent: number): Promise<void> {
+  return markGuideRunning(sql, videoId, percent);
 }
 
 /** Records that a video's guide could not be made, with the reason users see. */
-export async function markDocFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
-  await sql`UPDATE videos SET doc_status = 'failed', doc_error = ${reason}, updated_at = NOW()
-    WHERE id = ${videoId}`;
+export function markDocFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
+  return markGuideFailed(sql, videoId, reason);
 }

@@ -3,6 +3,7 @@
  * `RECORDING_RESUME_WINDOW_S`) from their durable parts, marking them recovered, and aborts the
  * uploads of cancelled or failed recordings.
  */
+import { markUploadClosed, touchActivity } from "../lib/videos/lifecycle.ts";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
 import { completeRecording } from "../lib/ingest/session.ts";
@@ -30,9 +31,7 @@ export async function reap(
     ORDER BY last_activity_at LIMIT 50`;
   for (const { id } of stale) {
     // Claim it by touching it, so two reapers never complete the same recording.
-    const claimed = await sql`
-      UPDATE videos SET last_activity_at = NOW() WHERE id = ${id} AND status = 'recording'
-        AND last_activity_at < NOW() - make_interval(secs => ${windowS + graceS}) RETURNING id`;
+    const claimed = await touchActivity(sql, [id], windowS + graceS);
     if (claimed.length === 0) continue;
     try {
       await completeRecording(sql, storage, id, { durationMs: null, recovered: true });
@@ -47,7 +46,7 @@ export async function reap(
     LIMIT 50`;
   for (const v of dead) {
     await storage.abortMultipart(v.s3_key, v.upload_id).catch(() => false);
-    await sql`UPDATE videos SET upload_closed = TRUE WHERE id = ${v.id}`;
+    await markUploadClosed(sql, v.id);
     await sql`DELETE FROM video_parts WHERE video_id = ${v.id}`;
     result.aborted.push(v.id);
   }

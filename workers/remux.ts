@@ -4,6 +4,7 @@
  * takes a JPEG thumbnail, and queues the guide and (unless the file plays everywhere already) the
  * MP4 rendition. The video streams through a temporary file, never through memory.
  */
+import { markFailed, markReady } from "../lib/videos/lifecycle.ts";
 import { join } from "node:path";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
@@ -78,22 +79,24 @@ export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
     await storage.putFile(processedKey, output, ext === "mp4" ? "video/mp4" : "video/webm");
     await storage.putFile(thumbKey, thumb, "image/jpeg");
     // Ready, and the guide (and the rendition, after it) queued in the same transaction.
-    const updated = await sql.begin(async (tx) => {
-      const rows = await tx`UPDATE videos SET status = 'ready', duration = ${duration},
-        processed_key = ${processedKey}, thumbnail_key = ${thumbKey}, error = NULL,
-        processed_type = ${processedType}, processed_bytes = ${processedBytes},
-        rendition_status = ${rendition ? "pending" : null}, rendition_error = NULL,
-        doc_status = 'pending', doc_progress = 0, doc_error = NULL, updated_at = NOW()
-        WHERE id = ${video.id} AND status = 'processing' RETURNING id`;
-      if (rows.length > 0) {
+    const ready = await sql.begin(async (tx) => {
+      const ready = await markReady(tx, video.id, {
+        duration,
+        processedKey,
+        processedType,
+        processedBytes,
+        thumbnailKey: thumbKey,
+        rendition,
+      });
+      if (ready) {
         await enqueueJob(tx, "autodoc", video.id);
         if (rendition) {
           await enqueueJob(tx, "rendition", video.id, { priority: RENDITION_PRIORITY });
         }
       }
-      return rows;
+      return ready;
     });
-    if (updated.length === 0) {
+    if (!ready) {
       // Deleted while it was being processed: leave nothing behind.
       await storage.delete(processedKey).catch(() => {});
       await storage.delete(thumbKey).catch(() => {});
@@ -133,7 +136,5 @@ async function makeThumbnail(tools: Tools, video: string, out: string, duration:
  * guide can be made either, for the same reason.
  */
 export async function markVideoFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
-  await sql`UPDATE videos SET status = 'failed', error = ${reason}, doc_status = 'failed',
-    doc_error = ${reason}, rendition_status = NULL, updated_at = NOW()
-    WHERE id = ${videoId} AND status = 'processing'`;
+  await markFailed(sql, videoId, reason);
 }

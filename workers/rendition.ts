@@ -4,6 +4,12 @@
  * 1920×1080) and its frame timing are kept; H.264 video or AAC audio already there is copied, not
  * encoded again. The file streams through a temporary directory, never through memory.
  */
+import {
+  dropRendition,
+  markRenditionDone,
+  markRenditionFailed as renditionFailed,
+  startRendition,
+} from "../lib/videos/lifecycle.ts";
 import { join } from "node:path";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
@@ -125,14 +131,10 @@ export async function renditionVideo(deps: RenditionDeps, job: Job): Promise<voi
   const { sql, storage, tools } = deps;
   if (!deps.enabled) {
     // Turned off since it was queued: no MP4 is coming.
-    await sql`UPDATE videos SET rendition_status = NULL, updated_at = NOW()
-      WHERE id = ${job.videoId} AND rendition_status IN ('pending', 'running')`;
+    await dropRendition(sql, job.videoId!);
     return;
   }
-  const [video] = await sql`UPDATE videos SET rendition_status = 'running', updated_at = NOW()
-    WHERE id = ${job.videoId} AND status = 'ready' AND processed_key IS NOT NULL
-      AND rendition_status IN ('pending', 'running')
-    RETURNING id, processed_key, duration`;
+  const video = await startRendition(sql, job.videoId!);
   if (!video) return;
   const abilities = await ffmpegAbilities(tools).catch((err) => {
     // Retrying cannot bring a missing or broken ffmpeg back.
@@ -167,12 +169,7 @@ export async function renditionVideo(deps: RenditionDeps, job: Job): Promise<voi
     await storage.putFile(key, output, "video/mp4");
     // 'done' too: a worker that lost its lease may finish after the one that took the job over;
     // both wrote the same file to the same key.
-    const rows = await sql`UPDATE videos SET rendition_status = 'done', rendition_key = ${key},
-        rendition_type = ${type}, rendition_bytes = ${bytes}, rendition_error = NULL,
-        updated_at = NOW()
-      WHERE id = ${video.id} AND status = 'ready' AND rendition_status IN ('running', 'done')
-      RETURNING id`;
-    if (rows.length === 0) {
+    if (!(await markRenditionDone(sql, video.id, { key, type, bytes }))) {
       // Deleted meanwhile (its objects may be gone already): leave nothing behind.
       const [still] = await sql`SELECT status FROM videos WHERE id = ${video.id}`;
       if (!still || still.status === "deleting") await storage.delete(key).catch(() => {});
@@ -191,7 +188,5 @@ export async function markRenditionFailed(
   videoId: string,
   reason: string,
 ): Promise<void> {
-  await sql`UPDATE videos SET rendition_status = 'failed', rendition_error = ${reason},
-    updated_at = NOW()
-    WHERE id = ${videoId} AND rendition_status IN ('pending', 'running')`;
+  await renditionFailed(sql, videoId, reason);
 }

@@ -3,6 +3,7 @@
  * socket and PUT request for it. A session that errs is dropped and reloaded from the database on
  * the next request, which is the same path as a resume after a restart.
  */
+import { touchActivity } from "../videos/lifecycle.ts";
 import type { Sql } from "../db/mod.ts";
 import { IngestError } from "./errors.ts";
 import { IngestSession, type Progress, type SessionDeps } from "./session.ts";
@@ -65,7 +66,7 @@ export class IngestRegistry {
     const now = Date.now();
     if (!force && now - (this.#touched.get(videoId) ?? 0) < TOUCH_INTERVAL_MS) return;
     this.#touched.set(videoId, now);
-    await this.#sql`UPDATE videos SET last_activity_at = NOW() WHERE id = ${videoId}`;
+    await touchActivity(this.#sql, [videoId]);
   }
 
   /** Passes a chunk to its session; a fatal error drops the session. */
@@ -137,7 +138,7 @@ export class IngestRegistry {
     const held = [...this.#sessions.values()].filter((s) => s.connections > 0 && s.usable);
     if (held.length > 0) {
       const ids = held.map((s) => s.videoId);
-      await this.#sql`UPDATE videos SET last_activity_at = NOW() WHERE id = ANY(${ids})`;
+      await touchActivity(this.#sql, ids);
     }
     for (const session of [...this.#sessions.values()]) {
       if (!session.usable) {

@@ -6,6 +6,7 @@
  * The open part is spooled to a file, not held in memory, so a recording costs little RAM. At most
  * one full part is uploading while the next one fills.
  */
+import { markCancelled, markEmpty, markProcessing, markUploadClosed } from "../videos/lifecycle.ts";
 import { join } from "node:path";
 import type { Sql } from "../db/mod.ts";
 import type { Storage } from "../storage/s3.ts";
@@ -399,9 +400,7 @@ export async function completeRecording(
   if (!video) throw ingestErrors.notFound();
   if (parts.length === 0) {
     await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
-    await sql`UPDATE videos SET status = 'failed', error = 'the recording holds no data',
-      upload_closed = TRUE, finished_at = NOW(), updated_at = NOW()
-      WHERE id = ${videoId} AND status = 'recording'`;
+    await markEmpty(sql, videoId);
     throw new IngestError("empty", "the recording holds no data", CloseCode.protocol);
   }
   try {
@@ -416,14 +415,15 @@ export async function completeRecording(
   }
   await sql.begin(async (tx) => {
     // Conditional: a reaper in another process may have completed it already.
-    const updated = await tx`UPDATE videos SET status = 'processing', size_bytes = ${size},
-      client_duration_ms = ${durationMs(opts.durationMs)}, recovered = ${opts.recovered},
-      upload_closed = TRUE, finished_at = NOW(), updated_at = NOW()
-      WHERE id = ${videoId} AND status = 'recording' RETURNING id`;
+    const moved = await markProcessing(tx, videoId, {
+      sizeBytes: size,
+      clientDurationMs: durationMs(opts.durationMs),
+      recovered: opts.recovered,
+    });
     // Post-processing waits a moment: the person who pressed Stop is loading the video's page
     // right now, and on a small machine ffmpeg would take the CPU from it. The raw upload plays
     // in the meantime.
-    if (updated.length > 0) await enqueueJob(tx, "remux", videoId, { delayS: POSTPROCESS_DELAY_S });
+    if (moved) await enqueueJob(tx, "remux", videoId, { delayS: POSTPROCESS_DELAY_S });
   });
 }
 
@@ -433,11 +433,11 @@ function durationMs(ms: number | null): number | null {
 
 /** Marks a recording cancelled and aborts its upload (best effort: the embedded S3 cannot). */
 export async function cancelRecording(sql: Sql, storage: Storage, videoId: string) {
-  const [video] = await sql`
-    UPDATE videos SET status = 'cancelled', updated_at = NOW()
-    WHERE id = ${videoId} RETURNING s3_key, upload_id`;
+  const video = await markCancelled(sql, videoId);
   if (!video) return;
-  await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
-  await sql`UPDATE videos SET upload_closed = TRUE WHERE id = ${videoId}`;
+  if (video.upload_id) {
+    await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
+  }
+  await markUploadClosed(sql, videoId);
   await sql`DELETE FROM video_parts WHERE video_id = ${videoId}`;
 }

@@ -1,4 +1,5 @@
 /** Videos: their rows, their objects in S3, and the JSON the API answers with. */
+import { markDeleting as toDeleting } from "./lifecycle.ts";
 import type { Sql } from "../db/mod.ts";
 import type { Storage } from "../storage/s3.ts";
 import type { Playback } from "../storage/playback.ts";
@@ -128,10 +129,8 @@ export async function updateVideo(
  * Marks a video as being deleted, so that no ingest session loads it and no page shows it any
  * more; returns false when it was already gone. Call {@link deleteVideo} after.
  */
-export async function markDeleting(sql: Sql, id: string): Promise<boolean> {
-  const rows = await sql`UPDATE videos SET status = 'deleting', updated_at = NOW()
-    WHERE id = ${id} AND status <> 'deleting' RETURNING id`;
-  return rows.length > 0;
+export function markDeleting(sql: Sql, id: string): Promise<boolean> {
+  return toDeleting(sql, id);
 }
 
 /** Every key a video's objects can have, whatever its processing reached. */

@@ -2,6 +2,7 @@
  * A video's guide: `GET /api/videos/{id}/doc` (JSON), `/doc.md` (Markdown), the stable step image
  * URLs `/steps/{n}.jpg`, running auto-doc again, and the owner's edits to steps.
  */
+import { requestGuide } from "../../lib/videos/lifecycle.ts";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../../lib/context.ts";
@@ -123,9 +124,7 @@ export function docRoutes(app: AppContext): Hono {
       const [queued] = await tx`SELECT id FROM jobs WHERE video_id = ${video.id}
         AND kind = 'autodoc' AND status IN ('queued', 'running')`;
       if (queued) return;
-      await tx`UPDATE videos SET doc_status = 'pending', doc_progress = 0, doc_error = NULL
-        WHERE id = ${video.id}`;
-      await enqueueJob(tx, "autodoc", video.id);
+      if (await requestGuide(tx, video.id)) await enqueueJob(tx, "autodoc", video.id);
     });
     return c.json({ status: "pending" }, 202);
   });
