@@ -3,6 +3,7 @@
  * `RECORDING_RESUME_WINDOW_S`) from their durable parts, marking them recovered, and aborts the
  * uploads of cancelled or failed recordings.
  */
+import { forgetParts } from "../lib/ingest/parts.ts";
 import { markUploadClosed, touchActivity } from "../lib/videos/lifecycle.ts";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
@@ -47,7 +48,7 @@ export async function reap(
   for (const v of dead) {
     await storage.abortMultipart(v.s3_key, v.upload_id).catch(() => false);
     await markUploadClosed(sql, v.id);
-    await sql`DELETE FROM video_parts WHERE video_id = ${v.id}`;
+    await forgetParts(sql, v.id);
     result.aborted.push(v.id);
   }
   return result;

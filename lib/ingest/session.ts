@@ -6,6 +6,7 @@
  * The open part is spooled to a file, not held in memory, so a recording costs little RAM. At most
  * one full part is uploading while the next one fills.
  */
+import { forgetParts, listParts, type PartRow, recordPart } from "./parts.ts";
 import { markCancelled, markEmpty, markProcessing, markUploadClosed } from "../videos/lifecycle.ts";
 import { join } from "node:path";
 import type { Sql } from "../db/mod.ts";
@@ -27,17 +28,6 @@ export interface SessionDeps {
 export interface Progress {
   nextSeq: number;
   durableSeq: number;
-}
-
-/** A part as recorded in `video_parts`. */
-export interface PartRow {
-  part_number: number;
-  etag: string;
-  size_bytes: string | number;
-  first_seq: number;
-  last_seq: number;
-  last_seq_bytes: string | number;
-  last_seq_complete: boolean;
 }
 
 /** Where a recording resumes, derived from its uploaded parts alone. */
@@ -154,9 +144,7 @@ export class IngestSession {
       SELECT status, s3_key, upload_id, part_bytes FROM videos WHERE id = ${videoId}`;
     if (!video) throw ingestErrors.notFound();
     if (video.status !== "recording") throw ingestErrors.finished(video.status);
-    const parts = await deps.sql<PartRow[]>`
-      SELECT part_number, etag, size_bytes, first_seq, last_seq, last_seq_bytes, last_seq_complete
-      FROM video_parts WHERE video_id = ${videoId} ORDER BY part_number`;
+    const parts = await listParts(deps.sql, videoId);
     // A recording keeps the part size it started with, whatever INGEST_PART_BYTES is now:
     // R2 refuses uploads whose non-final parts differ in length.
     const partBytes = video.part_bytes ?? deps.partBytes;
@@ -306,15 +294,15 @@ export class IngestSession {
       start: 0,
       length: open.fill,
     });
-    await sql`
-      INSERT INTO video_parts (video_id, part_number, etag, size_bytes, first_seq, last_seq,
-        last_seq_bytes, last_seq_complete)
-      VALUES (${this.videoId}, ${open.number}, ${etag}, ${open.fill}, ${open.firstSeq}, ${lastSeq},
-        ${lastSeqBytes}, ${complete})
-      ON CONFLICT (video_id, part_number) DO UPDATE SET etag = EXCLUDED.etag,
-        size_bytes = EXCLUDED.size_bytes, first_seq = EXCLUDED.first_seq,
-        last_seq = EXCLUDED.last_seq, last_seq_bytes = EXCLUDED.last_seq_bytes,
-        last_seq_complete = EXCLUDED.last_seq_complete`;
+    await recordPart(sql, this.videoId, {
+      part_number: open.number,
+      etag,
+      size_bytes: open.fill,
+      first_seq: open.firstSeq,
+      last_seq: lastSeq,
+      last_seq_bytes: lastSeqBytes,
+      last_seq_complete: complete,
+    });
     // Only now, with the part in S3 and on record, does the chunk count as durable.
     this.#durableSeq = Math.max(this.#durableSeq, complete ? lastSeq : lastSeq - 1);
     await Deno.remove(open.path).catch(() => {});
@@ -393,9 +381,7 @@ export async function completeRecording(
   opts: { durationMs: number | null; recovered: boolean },
 ): Promise<void> {
   const [video] = await sql`SELECT s3_key, upload_id FROM videos WHERE id = ${videoId}`;
-  const parts = await sql<PartRow[]>`
-    SELECT part_number, etag, size_bytes FROM video_parts
-    WHERE video_id = ${videoId} ORDER BY part_number`;
+  const parts = await listParts(sql, videoId);
   const size = parts.reduce((n, p) => n + Number(p.size_bytes), 0);
   if (!video) throw ingestErrors.notFound();
   if (parts.length === 0) {
@@ -439,5 +425,5 @@ export async function cancelRecording(sql: Sql, storage: Storage, videoId: strin
     await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
   }
   await markUploadClosed(sql, videoId);
-  await sql`DELETE FROM video_parts WHERE video_id = ${videoId}`;
+  await forgetParts(sql, videoId);
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type PartRow, resumePoint } from "./session.ts";
+import { resumePoint } from "./session.ts";
+import type { PartRow } from "./parts.ts";
 
 function part(
   n: number,
