@@ -4,6 +4,7 @@
  * chosen frames are read by a pool of tesseract workers; the steps, with their screenshots in S3,
  * replace the video's previous steps through its live document. Progress is on the video row.
  */
+import type { VideoRow } from "../lib/videos/mod.ts";
 import {
   markGuideDone,
   markGuideFailed,
@@ -49,7 +50,9 @@ const DECODE_SHARE = 40;
 /** Runs the job for one video. */
 export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<AutodocStats | null> {
   const { sql, storage, tools } = deps;
-  const [video] = await sql`
+  const [video] = await sql<
+    Pick<VideoRow, "id" | "status" | "s3_key" | "processed_key" | "duration">[]
+  >`
     SELECT id, status, s3_key, processed_key, duration FROM videos WHERE id = ${job.videoId}`;
   if (!video || !["ready", "failed"].includes(video.status)) return null;
   // Progress is written until the run ends either way: a read still finishing after a failure

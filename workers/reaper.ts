@@ -3,6 +3,7 @@
  * `RECORDING_RESUME_WINDOW_S`) from their durable parts, marking them recovered, and aborts the
  * uploads of cancelled or failed recordings.
  */
+import type { VideoRow } from "../lib/videos/mod.ts";
 import { forgetParts } from "../lib/ingest/parts.ts";
 import { markUploadClosed, touchActivity } from "../lib/videos/lifecycle.ts";
 import type { Sql } from "../lib/db/mod.ts";
@@ -26,7 +27,7 @@ export async function reap(
   graceS = 300,
 ): Promise<ReapResult> {
   const result: ReapResult = { recovered: [], aborted: [] };
-  const stale = await sql`
+  const stale = await sql<Pick<VideoRow, "id">[]>`
     SELECT id FROM videos WHERE status = 'recording'
       AND last_activity_at < NOW() - make_interval(secs => ${windowS + graceS})
     ORDER BY last_activity_at LIMIT 50`;
@@ -41,12 +42,12 @@ export async function reap(
       console.error(`reaper: recording ${id} could not be recovered: ${err}`);
     }
   }
-  const dead = await sql`
+  const dead = await sql<Pick<VideoRow, "id" | "s3_key" | "upload_id">[]>`
     SELECT id, s3_key, upload_id FROM videos
     WHERE status IN ('cancelled', 'failed') AND upload_id IS NOT NULL AND NOT upload_closed
     LIMIT 50`;
   for (const v of dead) {
-    await storage.abortMultipart(v.s3_key, v.upload_id).catch(() => false);
+    if (v.upload_id) await storage.abortMultipart(v.s3_key, v.upload_id).catch(() => false);
     await markUploadClosed(sql, v.id);
     await forgetParts(sql, v.id);
     result.aborted.push(v.id);

@@ -4,6 +4,7 @@
  * takes a JPEG thumbnail, and queues the guide and (unless the file plays everywhere already) the
  * MP4 rendition. The video streams through a temporary file, never through memory.
  */
+import type { VideoRow } from "../lib/videos/mod.ts";
 import { markFailed, markReady } from "../lib/videos/lifecycle.ts";
 import { join } from "node:path";
 import type { Sql } from "../lib/db/mod.ts";
@@ -39,8 +40,9 @@ export function playsEverywhere(container: "webm" | "mp4", streams: MediaStreams
 /** Remuxes one video and marks it ready. */
 export async function remuxVideo(deps: RemuxDeps, job: Job): Promise<void> {
   const { sql, storage, tools } = deps;
-  const [video] =
-    await sql`SELECT id, s3_key, status, mime_type FROM videos WHERE id = ${job.videoId}`;
+  const [video] = await sql<
+    Pick<VideoRow, "id" | "s3_key" | "status" | "mime_type">[]
+  >`SELECT id, s3_key, status, mime_type FROM videos WHERE id = ${job.videoId}`;
   if (!video || video.status !== "processing") return;
   const dir = await Deno.makeTempDir({ prefix: "videoflow-remux-" });
   try {

@@ -4,6 +4,7 @@
  * 1920×1080) and its frame timing are kept; H.264 video or AAC audio already there is copied, not
  * encoded again. The file streams through a temporary directory, never through memory.
  */
+import type { VideoRow } from "../lib/videos/mod.ts";
 import {
   dropRendition,
   markRenditionDone,
@@ -171,7 +172,9 @@ export async function renditionVideo(deps: RenditionDeps, job: Job): Promise<voi
     // both wrote the same file to the same key.
     if (!(await markRenditionDone(sql, video.id, { key, type, bytes }))) {
       // Deleted meanwhile (its objects may be gone already): leave nothing behind.
-      const [still] = await sql`SELECT status FROM videos WHERE id = ${video.id}`;
+      const [still] = await sql<
+        Pick<VideoRow, "status">[]
+      >`SELECT status FROM videos WHERE id = ${video.id}`;
       if (!still || still.status === "deleting") await storage.delete(key).catch(() => {});
     }
   } catch (err) {

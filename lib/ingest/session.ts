@@ -6,6 +6,7 @@
  * The open part is spooled to a file, not held in memory, so a recording costs little RAM. At most
  * one full part is uploading while the next one fills.
  */
+import type { VideoRow } from "../videos/mod.ts";
 import { forgetParts, listParts, type PartRow, recordPart } from "./parts.ts";
 import { markCancelled, markEmpty, markProcessing, markUploadClosed } from "../videos/lifecycle.ts";
 import { join } from "node:path";
@@ -140,10 +141,13 @@ export class IngestSession {
 
   /** Loads a recording from the database; throws the protocol's error when it cannot ingest. */
   static async load(deps: SessionDeps, videoId: string): Promise<IngestSession> {
-    const [video] = await deps.sql`
+    const [video] = await deps.sql<
+      Pick<VideoRow, "status" | "s3_key" | "upload_id" | "part_bytes">[]
+    >`
       SELECT status, s3_key, upload_id, part_bytes FROM videos WHERE id = ${videoId}`;
     if (!video) throw ingestErrors.notFound();
-    if (video.status !== "recording") throw ingestErrors.finished(video.status);
+    // Every recording gets its upload when its row is made: none means it cannot take chunks.
+    if (video.status !== "recording" || !video.upload_id) throw ingestErrors.finished(video.status);
     const parts = await listParts(deps.sql, videoId);
     // A recording keeps the part size it started with, whatever INGEST_PART_BYTES is now:
     // R2 refuses uploads whose non-final parts differ in length.
@@ -380,10 +384,12 @@ export async function completeRecording(
   videoId: string,
   opts: { durationMs: number | null; recovered: boolean },
 ): Promise<void> {
-  const [video] = await sql`SELECT s3_key, upload_id FROM videos WHERE id = ${videoId}`;
+  const [video] = await sql<
+    Pick<VideoRow, "s3_key" | "upload_id">[]
+  >`SELECT s3_key, upload_id FROM videos WHERE id = ${videoId}`;
   const parts = await listParts(sql, videoId);
   const size = parts.reduce((n, p) => n + Number(p.size_bytes), 0);
-  if (!video) throw ingestErrors.notFound();
+  if (!video?.upload_id) throw ingestErrors.notFound();
   if (parts.length === 0) {
     await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
     await markEmpty(sql, videoId);

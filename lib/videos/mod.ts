@@ -43,6 +43,12 @@ export interface VideoRow {
   recovered: boolean;
   upload_closed: boolean;
   finished_at: Date | null;
+  /** The part size the recording started with (kept for its whole upload). */
+  part_bytes: number | null;
+  /** The recorder's own clock, BIGINT as text. */
+  client_duration_ms: string | null;
+  last_activity_at: Date;
+  updated_at: Date;
   processed_type: string | null;
   processed_bytes: string | null;
   rendition_status: RenditionStatus | null;

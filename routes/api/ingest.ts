@@ -2,6 +2,7 @@
  * The ingest protocol: the WebSocket at `/api/videos/{id}/ingest` and its HTTP fallback
  * (`PUT .../chunks/{seq}`, `POST .../finish`, `POST .../cancel`).
  */
+import type { VideoRow } from "../../lib/videos/mod.ts";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -17,7 +18,9 @@ import { tokenMatches } from "../../lib/tokens.ts";
 /** Checks the id and token and opens the video's session. */
 async function authorize(app: AppContext, id: string, token: unknown): Promise<IngestSession> {
   if (!isUuid(id)) throw ingestErrors.notFound("malformed video id");
-  const [video] = await app.db.sql`SELECT upload_token_hash FROM videos WHERE id = ${id}`;
+  const [video] = await app.db.sql<
+    Pick<VideoRow, "upload_token_hash">[]
+  >`SELECT upload_token_hash FROM videos WHERE id = ${id}`;
   if (!video) throw ingestErrors.notFound();
   if (!tokenMatches(token, video.upload_token_hash)) throw ingestErrors.token();
   return await app.ingest.open(id.toLowerCase());
