@@ -4,6 +4,7 @@
  * WebSockets do not work, and keeps every chunk above `durableSeq` (in memory and IndexedDB).
  */
 import type { ChunkStore, StoredRecording } from "./store.ts";
+import { chunkFrame, type ServerMessage } from "../../lib/ingest/wire.ts";
 
 /** What the recorder shows about the upload. */
 export interface UploadState {
@@ -21,10 +22,7 @@ const WINDOW = 4;
 const WS_ATTEMPTS_BEFORE_HTTP = 3;
 
 function frame(seq: number, bytes: ArrayBuffer): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(4 + bytes.byteLength);
-  new DataView(out.buffer).setUint32(0, seq, false);
-  out.set(new Uint8Array(bytes), 4);
-  return out;
+  return chunkFrame(seq, new Uint8Array(bytes));
 }
 
 /** Uploads one recording. */
@@ -164,15 +162,15 @@ export class Uploader {
     this.#settle = null;
   }
 
-  #onMessage(msg: { type: string; [k: string]: unknown }) {
-    if (typeof msg.durableSeq === "number") this.#durable(msg.durableSeq);
+  #onMessage(msg: ServerMessage) {
+    if ("durableSeq" in msg) this.#durable(msg.durableSeq);
     switch (msg.type) {
       case "ready":
         this.#ready = true;
         this.#backoffMs = 500;
         // The server's word: after a restart it may hold less than it acknowledged before.
-        this.#nextToSend = msg.nextSeq as number;
-        this.#acked = (msg.nextSeq as number) - 1;
+        this.#nextToSend = msg.nextSeq;
+        this.#acked = msg.nextSeq - 1;
         this.#emit({ connection: "connected", error: null });
         if (this.#finish) this.#finish.sent = false;
         this.#pump();
@@ -180,14 +178,14 @@ export class Uploader {
         break;
       case "ack":
         this.#inflight = Math.max(0, this.#inflight - 1);
-        this.#onAck(msg.seq as number);
+        this.#onAck(msg.seq);
         this.#pump();
         break;
       case "error":
-        if (msg.code === "gap") {
+        if (msg.code === "gap" && msg.expected !== undefined) {
           this.#inflight = 0;
-          this.#nextToSend = msg.expected as number;
-          this.#acked = Math.min(this.#acked, (msg.expected as number) - 1);
+          this.#nextToSend = msg.expected;
+          this.#acked = Math.min(this.#acked, msg.expected - 1);
           if (this.#finish) this.#finish.sent = false;
           this.#pump();
         } else {

@@ -1,16 +1,8 @@
 /** Errors of the ingest protocol, each with its wire code and WebSocket close code. */
 
-/** WebSocket close codes of the ingest protocol. */
-export const CloseCode = {
-  normal: 1000,
-  protocol: 4400,
-  token: 4401,
-  notFound: 4404,
-  finished: 4409,
-  tooLarge: 4413,
-  /** Storage failed; the client reconnects and resends from `nextSeq`. */
-  storage: 4503,
-} as const;
+import { CloseCode } from "./wire.ts";
+
+export { CloseCode };
 
 /** An ingest failure. `fatal` ones end the socket with `closeCode`. */
 export class IngestError extends Error {

@@ -1,6 +1,7 @@
 /** Parsing of the ingest protocol's messages (see the README's protocol section). */
 import { z } from "zod";
 import { ingestErrors } from "./errors.ts";
+import { chunkFrame, readChunkFrame } from "./wire.ts";
 
 const seqSchema = z.number().int().min(0).max(0xffffffff);
 const durationSchema = z.number().min(0).max(1e10).nullable().optional();
@@ -47,15 +48,9 @@ export function parseTextMessage(text: string): ClientMessage {
 
 /** Splits a binary frame into its 4-byte big-endian seq and the chunk bytes. */
 export function parseChunkFrame(frame: Uint8Array): { seq: number; bytes: Uint8Array } {
-  if (frame.length < 4) throw ingestErrors.protocol("a chunk frame needs a 4-byte seq header");
-  const seq = new DataView(frame.buffer, frame.byteOffset, 4).getUint32(0, false);
-  return { seq, bytes: frame.subarray(4) };
+  const chunk = readChunkFrame(frame);
+  if (!chunk) throw ingestErrors.protocol("a chunk frame needs a 4-byte seq header");
+  return chunk;
 }
 
-/** Builds a chunk frame (used by clients, tests and the benchmark). */
-export function chunkFrame(seq: number, bytes: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(4 + bytes.length);
-  new DataView(frame.buffer).setUint32(0, seq, false);
-  frame.set(bytes, 4);
-  return frame;
-}
+export { chunkFrame };
