@@ -7,7 +7,6 @@ import { Layout, page } from "../components/Layout.tsx";
 import { sessionUser } from "../lib/auth/sessions.ts";
 import { Island } from "../components/Island.tsx";
 import { Library } from "../islands/Library.tsx";
-import type { VideoView } from "../islands/player/api.ts";
 import { requestOrigin } from "./api/videos.ts";
 import { MAX_QUERY, search, type SearchHit } from "../lib/search.ts";
 import { SearchBox, SearchResults } from "../components/SearchResults.tsx";
@@ -48,7 +47,7 @@ export function homeRoutes(app: AppContext): Hono {
     const rows = await listVideos(app.db.sql, user.id, 60);
     const videos = await Promise.all(
       rows.map((v) => videoJson(v, { signer: app.playback, origin }, user)),
-    ) as unknown as VideoView[];
+    );
     const query = (c.req.query("q") ?? "").trim().slice(0, MAX_QUERY);
     const hits: SearchHit[] | null = query ? await search(app.db.sql, user.id, query) : null;
     return c.html(page(render(

@@ -10,7 +10,6 @@ import { sessionUser, type User } from "../lib/auth/sessions.ts";
 import { canView } from "../lib/access.ts";
 import { Island } from "../components/Island.tsx";
 import { Player } from "../islands/Player.tsx";
-import type { VideoView } from "../islands/player/api.ts";
 import { requestOrigin } from "./api/videos.ts";
 
 /** The page for a video that does not exist (or no longer). */
@@ -51,7 +50,7 @@ export function playerRoutes(app: AppContext): Hono {
     const video = await videoJson(row, {
       signer: app.playback,
       origin: requestOrigin(app, c),
-    }, user) as unknown as VideoView;
+    }, user);
     const annotations = await listAnnotations(app.db.sql, row.id);
     const t = Number.parseFloat(c.req.query("t") ?? "");
     const startAt = Number.isFinite(t) && t >= 0 ? t : null;

@@ -1,43 +1,11 @@
 /** The player's calls to the API, and the shapes it gets back. */
 import { storageKeys } from "../../lib/format.ts";
 import type { AnnotationEntry } from "../../lib/collab/entry.ts";
-import type { RenditionStatus, VideoSource } from "../../lib/videos/mod.ts";
+import type { DocView, PlayableVideoJson, RenditionView } from "../../lib/api/types.ts";
 
-/** A video as `GET /api/videos/{id}` answers it. */
-export interface VideoView {
-  id: string;
-  title: string | null;
-  status: string;
-  duration: number | null;
-  mimeType: string;
-  sizeBytes: number;
-  error: string | null;
-  createdAt: string;
-  playbackUrl: string | null;
-  /** The files to offer as `<source>`s, in the order to try them (empty: nothing to play yet). */
-  sources: VideoSource[];
-  thumbnailUrl: string | null;
-  /** The MP4 made for browsers without WebM. */
-  rendition: RenditionView;
-  doc: DocView;
-  /** Who sees it: only its owner, or anyone with the link. */
-  visibility: "private" | "link";
-  /** Whether the person asking owns it. */
-  owned?: boolean;
-}
-
-/** Where a video's guide is (`doc` of the video JSON). */
-export interface DocView {
-  status: "pending" | "running" | "done" | "failed" | null;
-  progress: number | null;
-  error: string | null;
-}
-
-/** Where a video's MP4 rendition is (`rendition` of the video JSON; status null: none needed). */
-export interface RenditionView {
-  status: RenditionStatus | null;
-  error: string | null;
-}
+/** A video as `GET /api/videos/{id}` answers it (the server builds it with `videoJson`). */
+export type VideoView = PlayableVideoJson;
+export type { DocView, RenditionView };
 
 /** An annotation as the API answers it. */
 export type AnnotationView = AnnotationEntry;

@@ -1,5 +1,5 @@
 /** Choosing among a video's files the ones this browser can play. */
-import type { VideoSource } from "../../lib/videos/mod.ts";
+import type { VideoSource } from "../../lib/api/types.ts";
 
 /**
  * The sources this browser says it can play, in the server's order. When it claims none, all of

@@ -3,7 +3,7 @@
  * on a socket gets exactly one answer, in order, so answers are matched to requests first in,
  * first out.
  */
-import { chunkFrame } from "./protocol.ts";
+import { chunkFrame } from "./wire.ts";
 
 /** A message from the server. */
 export interface ServerMessage {

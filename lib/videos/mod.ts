@@ -1,4 +1,12 @@
 /** Videos: their rows, their objects in S3, and the JSON the API answers with. */
+import type {
+  DocStatus,
+  PlayableVideoJson,
+  RenditionStatus,
+  VideoJson,
+  VideoSource,
+  VideoStatus,
+} from "../api/types.ts";
 import { markDeleting as toDeleting } from "./lifecycle.ts";
 import type { Sql } from "../db/mod.ts";
 import type { Storage } from "../storage/s3.ts";
@@ -6,18 +14,6 @@ import type { Playback } from "../storage/playback.ts";
 import { hashToken, newToken } from "../tokens.ts";
 import { stepImageKey, stepUid } from "../guide.ts";
 import type { User } from "../auth/sessions.ts";
-
-/** Video statuses, in the order a recording passes them. */
-export type VideoStatus =
-  | "recording"
-  | "processing"
-  | "ready"
-  | "failed"
-  | "cancelled"
-  | "deleting";
-
-/** Where a video's guide is: queued, being made, made, or failed (null: not asked for). */
-export type DocStatus = "pending" | "running" | "done" | "failed";
 
 /** A video row, as the app reads it. */
 export interface VideoRow {
@@ -56,15 +52,6 @@ export interface VideoRow {
   rendition_type: string | null;
   rendition_bytes: string | null;
   rendition_error: string | null;
-}
-
-/** Where a video's MP4 rendition is (null: none needed, or renditions are off). */
-export type RenditionStatus = "pending" | "running" | "done" | "failed";
-
-/** One file a player may play: its MIME type (with codecs when known) and a short-lived URL. */
-export interface VideoSource {
-  type: string;
-  url: string;
 }
 
 /** Accepted recording types: WebM (VP8/VP9/AV1/H.264 with Opus) and MP4. */
@@ -213,16 +200,28 @@ async function videoSources(
   );
 }
 
+export type { DocStatus, RenditionStatus, VideoSource, VideoStatus };
+
 /**
  * The API's JSON for a video; `playback` set adds `playbackUrl` and `thumbnailUrl` (pass it only
  * for someone allowed to view the video); `viewer` set adds whether they own it.
  */
+export function videoJson(
+  video: VideoRow,
+  playback: { signer: Playback; origin: string },
+  viewer?: User | null,
+): Promise<PlayableVideoJson>;
+export function videoJson(
+  video: VideoRow,
+  playback?: undefined,
+  viewer?: User | null,
+): Promise<VideoJson>;
 export async function videoJson(
   video: VideoRow,
   playback?: { signer: Playback; origin: string },
   viewer?: User | null,
-): Promise<Record<string, unknown>> {
-  const json: Record<string, unknown> = {
+): Promise<VideoJson | PlayableVideoJson> {
+  const json: VideoJson = {
     id: video.id,
     title: video.title,
     status: video.status,
@@ -257,15 +256,16 @@ export async function videoJson(
     },
   };
   if (viewer !== undefined) json.owned = viewer !== null && viewer.id === video.owner_id;
-  if (playback) {
-    const playable = video.status === "ready" || video.status === "processing" ||
-      (video.status === "failed" && video.finished_at !== null);
-    const key = video.processed_key ?? video.s3_key;
-    json.playbackUrl = playable ? await playback.signer.url(key, playback.origin) : null;
-    json.sources = playable ? await videoSources(video, playback) : [];
-    json.thumbnailUrl = video.thumbnail_key
+  if (!playback) return json;
+  const playable = video.status === "ready" || video.status === "processing" ||
+    (video.status === "failed" && video.finished_at !== null);
+  const key = video.processed_key ?? video.s3_key;
+  return {
+    ...json,
+    playbackUrl: playable ? await playback.signer.url(key, playback.origin) : null,
+    sources: playable ? await videoSources(video, playback) : [],
+    thumbnailUrl: video.thumbnail_key
       ? await playback.signer.url(video.thumbnail_key, playback.origin)
-      : null;
-  }
-  return json;
+      : null,
+  };
 }
