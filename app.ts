@@ -1,4 +1,5 @@
 /** Builds the Hono app from the running services: middleware, API, pages. */
+import { type AppEnv, session } from "./lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -53,11 +54,12 @@ function securityHeaders(ctx: AppContext): Parameters<typeof secureHeaders>[0] {
 }
 
 /** The whole HTTP surface of VideoFlow. */
-export function createApp(ctx: AppContext): Hono {
-  const app = new Hono();
+export function createApp(ctx: AppContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(secureHeaders(securityHeaders(ctx)));
   app.use(originCheck(ctx.config));
+  app.use(session(ctx.db.sql));
   app.use("/api/*", async (c, next) => {
     if (c.req.method === "PUT" && c.req.path.includes("/chunks/")) return await next();
     return await bodyLimit({

@@ -1,11 +1,11 @@
 /** `/login` and `/signup`: the account pages. */
+import type { AppEnv } from "../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
 import { Layout, page } from "../components/Layout.tsx";
 import { Island } from "../components/Island.tsx";
 import { AuthForm } from "../islands/AuthForm.tsx";
-import { sessionUser } from "../lib/auth/sessions.ts";
 
 /** A `?next=` that stays on this site (a path), or the library. */
 export function safeNext(raw: string | undefined): string {
@@ -21,11 +21,11 @@ export function safeNext(raw: string | undefined): string {
 }
 
 /** The account pages. */
-export function authPageRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function authPageRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   for (const mode of ["login", "signup"] as const) {
-    routes.get(`/${mode}`, async (c) => {
-      const user = await sessionUser(app.db.sql, c);
+    routes.get(`/${mode}`, (c) => {
+      const user = c.get("user");
       const next = safeNext(c.req.query("next"));
       const other = mode === "login" ? "signup" : "login";
       return c.html(page(render(

@@ -1,11 +1,11 @@
 /** `/v/{id}/doc`: the printable guide of a video, editable by its owner. */
+import type { AppEnv } from "../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
 import { listSteps } from "../lib/guide.ts";
 import { stepImagePath } from "../lib/step_order.ts";
 import { Layout, page } from "../components/Layout.tsx";
-import { sessionUser } from "../lib/auth/sessions.ts";
 import { Island } from "../components/Island.tsx";
 import { Guide, type GuideStep } from "../islands/Guide.tsx";
 import { NotFound, pageVideo } from "./player.tsx";
@@ -16,10 +16,10 @@ const STATUS_TEXT: Record<string, string> = {
 };
 
 /** The guide page. */
-export function guidePageRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function guidePageRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   routes.get("/v/:id/doc", async (c) => {
-    const user = await sessionUser(app.db.sql, c);
+    const user = c.get("user");
     const video = await pageVideo(app, c.req.param("id"), user);
     if (!video) return c.html(page(render(<NotFound app={app} user={user} />)), 404);
     const steps: GuideStep[] = (await listSteps(app.db.sql, video.id)).map((s) => ({

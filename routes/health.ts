@@ -1,4 +1,5 @@
 /** `GET /healthz`: whether the database and the storage answer. */
+import type { AppEnv } from "../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import type { AppContext } from "../lib/context.ts";
 
@@ -18,8 +19,8 @@ async function probe(
 }
 
 /** The health route. */
-export function healthRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function healthRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   routes.get("/healthz", async (c) => {
     const [database, storage] = await Promise.all([
       probe(() => app.db.sql`SELECT 1`),

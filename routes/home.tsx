@@ -1,22 +1,22 @@
 /** `/`: the library of recordings. */
+import type { AppEnv } from "../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
 import { listVideos, videoJson } from "../lib/videos/mod.ts";
 import { Layout, page } from "../components/Layout.tsx";
-import { sessionUser } from "../lib/auth/sessions.ts";
 import { Island } from "../components/Island.tsx";
 import { Library } from "../islands/Library.tsx";
-import { requestOrigin } from "./api/videos.ts";
+import { requestOrigin } from "../lib/auth/guards.ts";
 import { MAX_QUERY, search, type SearchHit } from "../lib/search.ts";
 import { SearchBox, SearchResults } from "../components/SearchResults.tsx";
 
 /** The library page. */
-export function homeRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function homeRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   routes.get("/", async (c) => {
     const origin = requestOrigin(app, c);
-    const user = await sessionUser(app.db.sql, c);
+    const user = c.get("user");
     if (!user) {
       return c.html(page(render(
         <Layout title="VideoFlow" assets={app.assets} user={null}>

@@ -2,6 +2,7 @@
  * `GET /media/{key}?exp&sig`: objects of the embedded S3 served on the app's own origin, for
  * signed URLs only, with HTTP Range support so players can seek.
  */
+import type { AppEnv } from "../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import type { AppContext } from "../lib/context.ts";
 import { isNotFound } from "../lib/storage/s3.ts";
@@ -17,8 +18,8 @@ function validRange(range: string): boolean {
 }
 
 /** The media routes, mounted at `/media`. */
-export function mediaRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function mediaRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   routes.on(["GET", "HEAD"], "/*", async (c) => {
     // Hono's path is already decoded: the key is what was signed.
     const key = c.req.path.slice("/media/".length);

@@ -1,4 +1,5 @@
 /** `/v/{id}`: the player page of one video (`?t=seconds` starts there). */
+import type { AppEnv } from "../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
@@ -6,11 +7,11 @@ import { getVideo, videoJson, type VideoRow } from "../lib/videos/mod.ts";
 import { listAnnotations } from "../lib/annotations.ts";
 import { isUuid } from "../lib/http.ts";
 import { Layout, page } from "../components/Layout.tsx";
-import { sessionUser, type User } from "../lib/auth/sessions.ts";
+import type { User } from "../lib/auth/sessions.ts";
 import { canView } from "../lib/access.ts";
 import { Island } from "../components/Island.tsx";
 import { Player } from "../islands/Player.tsx";
-import { requestOrigin } from "./api/videos.ts";
+import { requestOrigin } from "../lib/auth/guards.ts";
 
 /** The page for a video that does not exist (or no longer). */
 export function NotFound(props: { app: AppContext; user: User | null }) {
@@ -41,10 +42,10 @@ export async function pageVideo(
 }
 
 /** The player page. */
-export function playerRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function playerRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   routes.get("/v/:id", async (c) => {
-    const user = await sessionUser(app.db.sql, c);
+    const user = c.get("user");
     const row = await pageVideo(app, c.req.param("id"), user);
     if (!row) return c.html(page(render(<NotFound app={app} user={user} />)), 404);
     const video = await videoJson(row, {

@@ -1,17 +1,17 @@
 /** `/record`: the recorder. */
+import type { AppEnv } from "../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import type { AppContext } from "../lib/context.ts";
 import { Layout, page } from "../components/Layout.tsx";
-import { sessionUser } from "../lib/auth/sessions.ts";
 import { Island } from "../components/Island.tsx";
 import { Recorder } from "../islands/Recorder.tsx";
 
 /** The recorder page. */
-export function recordRoutes(app: AppContext): Hono {
-  const routes = new Hono();
-  routes.get("/record", async (c) => {
-    const user = await sessionUser(app.db.sql, c);
+export function recordRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.get("/record", (c) => {
+    const user = c.get("user");
     // A recording belongs to someone: sign in first, then come back here.
     if (!user) return c.redirect("/login?next=/record", 303);
     return c.html(page(render(

@@ -1,4 +1,5 @@
 /** `/static/build/*`: the built, content-hashed assets, cached for a year. */
+import type { AppEnv } from "../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { join } from "node:path";
 import { BUILD_DIR } from "../lib/assets/build.ts";
@@ -9,8 +10,8 @@ const TYPES: Record<string, string> = {
 };
 
 /** The static routes. */
-export function staticRoutes(): Hono {
-  const routes = new Hono();
+export function staticRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   routes.get("/static/build/:file", async (c) => {
     const file = c.req.param("file");
     const ext = /^[\w-]+\.[0-9a-f]{12}\.(js|css)$/.exec(file)?.[1];

@@ -1,4 +1,5 @@
 /** `/api/videos/{id}/annotations`: list, add, delete comments pinned to moments of a video. */
+import type { AppEnv } from "../../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../../lib/context.ts";
@@ -6,7 +7,7 @@ import { ApiError, bearerToken, isUuid, readJson } from "../../lib/http.ts";
 import { addAnnotation, deleteAnnotation, listAnnotations } from "../../lib/annotations.ts";
 import { MAX_CONTENT } from "../../lib/collab/entry.ts";
 import { isOwner } from "../../lib/access.ts";
-import { loadVideo } from "./videos.ts";
+import { loadVideo } from "../../lib/auth/guards.ts";
 
 const createSchema = z.object({
   timestamp: z.number().finite().min(0).max(1e7),
@@ -18,8 +19,8 @@ const createSchema = z.object({
 });
 
 /** The annotation routes, mounted under `/api/videos`. */
-export function annotationRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function annotationRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   const { sql } = app.db;
 
   routes.get("/:id/annotations", async (c) => {

@@ -3,12 +3,13 @@
  * `{email, password}`, `POST /api/auth/logout` (`{everywhere: true}` ends every session), and
  * `GET /api/me`. Sign-in and sign-up are rate limited per client.
  */
+import type { AppEnv } from "../../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../../lib/context.ts";
 import { ApiError, readJson } from "../../lib/http.ts";
 import { dummyHash, hashPassword, verifyPassword } from "../../lib/auth/password.ts";
-import { endSession, sessionUser, startSession, type User } from "../../lib/auth/sessions.ts";
+import { endSession, startSession, type User } from "../../lib/auth/sessions.ts";
 import { rateLimit, RateLimiter } from "../../lib/rate_limit.ts";
 
 const noNul = (s: string) => !s.includes("\u0000");
@@ -23,8 +24,8 @@ const loginSchema = z.object({ email, password: z.string().max(200) });
 const logoutSchema = z.object({ everywhere: z.boolean().optional() }).optional();
 
 /** The account routes, mounted at `/api`. */
-export function authRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function authRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   const { sql } = app.db;
   const { trustProxy } = app.config;
   const logins = rateLimit(new RateLimiter(app.config.loginsPerMinute), trustProxy, "sign-ins");
@@ -77,8 +78,8 @@ export function authRoutes(app: AppContext): Hono {
     return c.body(null, 204);
   });
 
-  routes.get("/me", async (c) => {
-    const user = await sessionUser(sql, c);
+  routes.get("/me", (c) => {
+    const user = c.get("user");
     if (!user) throw new ApiError(401, "unauthorized", "sign in first");
     return c.json(userJson(user));
   });

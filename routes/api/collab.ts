@@ -3,6 +3,7 @@
  * `y-websocket` client connects. Unknown video: 4404. A message that is not the protocol: 4400.
  * A client sending faster than the room takes is slowed down, and closed (4429) if it persists.
  */
+import type { AppEnv } from "../../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { getVideo } from "../../lib/videos/mod.ts";
 import { sessionUserFromHeader } from "../../lib/auth/sessions.ts";
@@ -106,8 +107,8 @@ class CollabSocket implements Peer {
 }
 
 /** The collaboration route, mounted under `/api/collab`. */
-export function collabRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function collabRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   routes.get(
     "/:videoId",
     ...socketRoute(

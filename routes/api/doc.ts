@@ -2,6 +2,7 @@
  * A video's guide: `GET /api/videos/{id}/doc` (JSON), `/doc.md` (Markdown), the stable step image
  * URLs `/steps/{n}.jpg`, running auto-doc again, and the owner's edits to steps.
  */
+import type { AppEnv } from "../../lib/auth/middleware.ts";
 import { requestGuide } from "../../lib/videos/lifecycle.ts";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -21,7 +22,7 @@ import {
 } from "../../lib/guide.ts";
 import { enqueueJob } from "../../lib/jobs/queue.ts";
 import { stepImagePath } from "../../lib/step_order.ts";
-import { loadVideo, requestOrigin, requireOwner } from "./videos.ts";
+import { loadVideo, requestOrigin, requireOwner } from "../../lib/auth/guards.ts";
 
 const noNul = (s: string) => !s.includes("\u0000");
 const editSchema = z.object({
@@ -48,8 +49,8 @@ function stepJson(videoId: string, s: Step, origin: string) {
 }
 
 /** The guide routes, mounted under `/api/videos`. */
-export function docRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function docRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   const { sql } = app.db;
 
   async function stepRoom(videoId: string) {

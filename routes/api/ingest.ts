@@ -2,6 +2,7 @@
  * The ingest protocol: the WebSocket at `/api/videos/{id}/ingest` and its HTTP fallback
  * (`PUT .../chunks/{seq}`, `POST .../finish`, `POST .../cancel`).
  */
+import type { AppEnv } from "../../lib/auth/middleware.ts";
 import type { VideoRow } from "../../lib/videos/mod.ts";
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -145,8 +146,8 @@ async function httpIngest(c: Context, fn: () => Promise<Record<string, unknown>>
 }
 
 /** The ingest routes, mounted under `/api/videos`. */
-export function ingestRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function ingestRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
 
   routes.get(
     "/:id/ingest",

@@ -1,15 +1,16 @@
 /** `GET /api/search?q=…`: full-text search over one's own videos' titles, comments and on-screen text. */
+import type { AppEnv } from "../../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import type { AppContext } from "../../lib/context.ts";
 import { ApiError } from "../../lib/http.ts";
 import { MAX_QUERY, search } from "../../lib/search.ts";
-import { requireUser } from "./videos.ts";
+import { requireUser } from "../../lib/auth/guards.ts";
 
 /** The search route, mounted at `/api/search`. */
-export function searchRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function searchRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   routes.get("/", async (c) => {
-    const user = await requireUser(app, c);
+    const user = requireUser(c);
     const q = (c.req.query("q") ?? "").trim();
     if (!q) throw new ApiError(400, "invalid", "give words to search for: ?q=…");
     if (q.length > MAX_QUERY) {

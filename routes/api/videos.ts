@@ -1,22 +1,19 @@
 /** The videos API: create a recording, list, get (with a playback URL), rename, delete. */
 import { Hono } from "hono";
-import type { Context } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../../lib/context.ts";
-import { ApiError, bearerToken, readJson, videoIdParam } from "../../lib/http.ts";
-import { sessionUser, type User } from "../../lib/auth/sessions.ts";
-import { canView, isOwner } from "../../lib/access.ts";
+import { ApiError, readJson } from "../../lib/http.ts";
+import { loadVideo, requestOrigin, requireOwner, requireUser } from "../../lib/auth/guards.ts";
+import type { AppEnv } from "../../lib/auth/middleware.ts";
 import { rateLimit } from "../../lib/rate_limit.ts";
 import {
   createRecording,
   deleteVideo,
-  getVideo,
   isAcceptedMimeType,
   listVideos,
   markDeleting,
   updateVideo,
   videoJson,
-  type VideoRow,
 } from "../../lib/videos/mod.ts";
 
 const titleSchema = z.string().trim().max(200, "title is longer than 200 characters")
@@ -37,58 +34,20 @@ const patchSchema = z.object({
   message: "give a title or a visibility",
 });
 
-/** The app's origin as the client reached it, or `PUBLIC_URL`. */
-export function requestOrigin(app: AppContext, c: Context): string {
-  return app.config.publicUrl ?? new URL(c.req.url).origin;
-}
-
-/**
- * The video of the `:id` parameter and who is asking; 404 when there is none to show, or none
- * this person may see (a private video is not even admitted to exist).
- */
-export async function loadVideo(
-  app: AppContext,
-  c: Context,
-): Promise<{ video: VideoRow; user: User | null }> {
-  const id = videoIdParam(c);
-  const user = await sessionUser(app.db.sql, c);
-  const video = await getVideo(app.db.sql, id);
-  if (
-    !video || video.status === "cancelled" || video.status === "deleting" || !canView(video, user)
-  ) {
-    throw new ApiError(404, "not_found", "no such video");
-  }
-  return { video, user };
-}
-
 /** A whole-number query parameter, clamped; anything unparsable gives the default. */
 function intQuery(raw: string | undefined, fallback: number, min: number, max: number): number {
   const n = Math.trunc(Number(raw));
   return raw === undefined || !Number.isFinite(n) ? fallback : Math.min(Math.max(n, min), max);
 }
 
-/** Refuses anyone but the video's owner: 401 when nobody is signed in, 403 for someone else. */
-export function requireOwner(c: Context, video: VideoRow, user: User | null): void {
-  if (isOwner(video, user, bearerToken(c))) return;
-  if (!user) throw new ApiError(401, "unauthorized", "sign in as the video's owner");
-  throw new ApiError(403, "forbidden", "only the video's owner may do this");
-}
-
-/** Who needs to be signed in: 401 otherwise. */
-export async function requireUser(app: AppContext, c: Context): Promise<User> {
-  const user = await sessionUser(app.db.sql, c);
-  if (!user) throw new ApiError(401, "unauthorized", "sign in first");
-  return user;
-}
-
 /** The videos routes, mounted under `/api/videos`. */
-export function videoRoutes(app: AppContext): Hono {
-  const routes = new Hono();
+export function videoRoutes(app: AppContext): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   const { sql } = app.db;
 
   const limit = rateLimit(app.limits.recordings, app.config.trustProxy, "new recordings");
   routes.post("/", limit, async (c) => {
-    const user = await requireUser(app, c);
+    const user = requireUser(c);
     const body = await readJson(c, createSchema);
     const { id, uploadToken } = await createRecording(sql, app.storage, {
       title: body.title || null,
@@ -101,7 +60,7 @@ export function videoRoutes(app: AppContext): Hono {
   });
 
   routes.get("/", async (c) => {
-    const user = await requireUser(app, c);
+    const user = requireUser(c);
     const limit = intQuery(c.req.query("limit"), 100, 1, 500);
     const offset = intQuery(c.req.query("offset"), 0, 0, 1_000_000);
     const rows = await listVideos(sql, user.id, limit, offset);
