@@ -6,9 +6,42 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 import { errorBody } from "./http.ts";
 
-interface Bucket {
-  tokens: number;
-  at: number;
+/**
+ * A token bucket: `perSecond` tokens a second, at most `burst` saved up.
+ *
+ * @example
+ * ```ts
+ * const bucket = new TokenBucket(200, 1000);
+ * const waitMs = bucket.take();
+ * if (waitMs > 0) await sleep(waitMs); // then take again
+ * ```
+ */
+export class TokenBucket {
+  #tokens: number;
+  #at: number;
+
+  constructor(readonly perSecond: number, readonly burst: number, now = Date.now()) {
+    this.#tokens = burst;
+    this.#at = now;
+  }
+
+  /** Takes a token; returns 0 when there was one, else the milliseconds until there is. */
+  take(now = Date.now()): number {
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
+    this.#at = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return 0;
+    }
+    return ((1 - this.#tokens) / this.perSecond) * 1000;
+  }
+
+  /** Takes a token, waiting for one if need be: a client over its rate is slowed, not dropped. */
+  async wait(): Promise<void> {
+    for (let ms = this.take(); ms > 0; ms = this.take()) {
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  }
 }
 
 /** Buckets that refill beyond this many keys are forgotten first. */
@@ -16,7 +49,7 @@ const MAX_KEYS = 50_000;
 
 /** A token bucket per key: `perMinute` tokens a minute, at most `perMinute` saved up. */
 export class RateLimiter {
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #buckets = new Map<string, TokenBucket>();
 
   /** `perMinute` 0 turns the limit off. */
   constructor(readonly perMinute: number) {}
@@ -24,20 +57,13 @@ export class RateLimiter {
   /** Takes a token for `key`; returns 0 when allowed, else the seconds until the next token. */
   take(key: string, now = Date.now()): number {
     if (this.perMinute <= 0) return 0;
-    const rate = this.perMinute / 60_000;
-    const b = this.#buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    b.tokens = Math.min(this.perMinute, b.tokens + (now - b.at) * rate);
-    b.at = now;
+    const b = this.#buckets.get(key) ?? new TokenBucket(this.perMinute / 60, this.perMinute, now);
     this.#buckets.delete(key); // re-inserted last: the map stays in least-recently-used order
     this.#buckets.set(key, b);
     if (this.#buckets.size > MAX_KEYS) {
       this.#buckets.delete(this.#buckets.keys().next().value!);
     }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - b.tokens) / rate / 1000);
+    return Math.ceil(b.take(now) / 1000);
   }
 }
 

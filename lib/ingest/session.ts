@@ -6,6 +6,7 @@
  * The open part is spooled to a file, not held in memory, so a recording costs little RAM. At most
  * one full part is uploading while the next one fills.
  */
+import { SerialQueue } from "../serial.ts";
 import type { VideoRow } from "../videos/mod.ts";
 import { forgetParts, listParts, type PartRow, recordPart } from "./parts.ts";
 import { markCancelled, markEmpty, markProcessing, markUploadClosed } from "../videos/lifecycle.ts";
@@ -112,7 +113,7 @@ export class IngestSession {
   #failed: IngestError | null = null;
   #closed: "finished" | "cancelled" | "failed" | "deleted" | null = null;
   /** Serializes every operation: chunks may come from several sockets and PUT requests. */
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   /** Time of the last chunk or connection, for idle handling. */
   lastActivity = Date.now();
   /** Sockets attached to this session. */
@@ -185,9 +186,7 @@ export class IngestSession {
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn);
-    this.#queue = run.catch(() => {});
-    return run;
+    return this.#queue.run(fn);
   }
 
   #checkUsable(): void {

@@ -3,6 +3,8 @@
  * `y-websocket` client connects. Unknown video: 4404. A message that is not the protocol: 4400.
  * A client sending faster than the room takes is slowed down, and closed (4429) if it persists.
  */
+import { SerialQueue } from "../../lib/serial.ts";
+import { TokenBucket } from "../../lib/rate_limit.ts";
 import type { AppEnv } from "../../lib/auth/middleware.ts";
 import { Hono } from "hono";
 import { getVideo } from "../../lib/videos/mod.ts";
@@ -22,10 +24,9 @@ const MAX_QUEUE = 2000;
 
 class CollabSocket implements Peer {
   #room: Room | null = null;
-  #chain: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #queued = 0;
-  #tokens = BURST;
-  #refilled = Date.now();
+  readonly #bucket = new TokenBucket(RATE_PER_S, BURST);
   #closed = false;
 
   constructor(
@@ -35,7 +36,9 @@ class CollabSocket implements Peer {
     readonly cookie: string | undefined,
   ) {
     // A failure to load (the database going away with the server) closes this socket alone.
-    this.#chain = this.#open().catch(() => this.close(1011, "the document could not be loaded"));
+    this.#queue.run(() => this.#open()).catch(() =>
+      this.close(1011, "the document could not be loaded")
+    );
   }
 
   async #open(): Promise<void> {
@@ -71,19 +74,6 @@ class CollabSocket implements Peer {
     this.#room = null;
   }
 
-  /** Waits for a token: a client over its rate is slowed down, not dropped. */
-  async #throttle(): Promise<void> {
-    const now = Date.now();
-    this.#tokens = Math.min(BURST, this.#tokens + ((now - this.#refilled) / 1000) * RATE_PER_S);
-    this.#refilled = now;
-    if (this.#tokens < 1) {
-      await new Promise((r) => setTimeout(r, ((1 - this.#tokens) / RATE_PER_S) * 1000));
-      this.#tokens = 1;
-      this.#refilled = Date.now();
-    }
-    this.#tokens -= 1;
-  }
-
   receive(data: unknown): void {
     if (this.#closed) return;
     if (typeof data === "string" || !(data instanceof ArrayBuffer || data instanceof Uint8Array)) {
@@ -91,10 +81,10 @@ class CollabSocket implements Peer {
     }
     if (++this.#queued > MAX_QUEUE) return this.close(4429, "too many updates: slow down");
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    this.#chain = this.#chain.then(async () => {
+    this.#queue.run(async () => {
       this.#queued--;
       if (this.#closed || !this.#room) return;
-      await this.#throttle();
+      await this.#bucket.wait();
       try {
         this.#room.receive(this, bytes);
       } catch (err) {

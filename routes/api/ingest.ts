@@ -2,6 +2,7 @@
  * The ingest protocol: the WebSocket at `/api/videos/{id}/ingest` and its HTTP fallback
  * (`PUT .../chunks/{seq}`, `POST .../finish`, `POST .../cancel`).
  */
+import { SerialQueue } from "../../lib/serial.ts";
 import type { AppEnv } from "../../lib/auth/middleware.ts";
 import type { VideoRow } from "../../lib/videos/mod.ts";
 import { Hono } from "hono";
@@ -36,7 +37,7 @@ function errorOf(err: unknown): IngestError {
 /** One ingest socket: hello, then chunks and a finish or cancel, processed in arrival order. */
 class IngestSocket {
   #session: IngestSession | null = null;
-  #chain: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #backlog = 0;
   #closed = false;
 
@@ -53,7 +54,7 @@ class IngestSocket {
       );
       return;
     }
-    this.#chain = this.#chain.then(async () => {
+    this.#queue.run(async () => {
       try {
         if (!this.#closed) await this.#handle(data);
       } catch (err) {
