@@ -7,17 +7,8 @@ import * as syncProtocol from "y-protocols/sync.js";
 import * as awarenessProtocol from "y-protocols/awareness.js";
 import * as encoding from "lib0/encoding.js";
 import * as decoding from "lib0/decoding.js";
-import type { Sql } from "../db/mod.ts";
-import { invalidEntry } from "./entry.ts";
-import {
-  appendUpdates,
-  compactLog,
-  entriesFromRows,
-  needsCompaction,
-  readNewUpdates,
-  readUpdates,
-  syncRows,
-} from "./store.ts";
+import { needsCompaction, type RoomStore } from "./store.ts";
+import { reviewChange } from "./rules.ts";
 
 /** y-websocket message types. */
 const MESSAGE_SYNC = 0;
@@ -32,12 +23,6 @@ export const FROM_SERVER = Symbol("server");
 export interface Peer {
   send(data: Uint8Array): void;
   close(code: number, reason: string): void;
-}
-
-/** Whether a document value is a guide step. */
-function isStep(value: unknown): boolean {
-  return typeof value === "object" && value !== null &&
-    (value as { type?: unknown }).type === "step";
 }
 
 /** A message that is not valid y-websocket protocol. */
@@ -62,7 +47,7 @@ export class Room {
   #logRows = 0;
 
   private constructor(
-    readonly sql: Sql,
+    readonly store: RoomStore,
     readonly videoId: string,
     public duration: number | null,
   ) {
@@ -77,18 +62,18 @@ export class Room {
   }
 
   /** Loads a video's document from its log, or, for a video without one, from its rows. */
-  static async load(sql: Sql, videoId: string, duration: number | null): Promise<Room> {
-    const room = new Room(sql, videoId, duration);
-    const updates = await readUpdates(sql, videoId);
+  static async load(store: RoomStore, videoId: string, duration: number | null): Promise<Room> {
+    const room = new Room(store, videoId, duration);
+    const updates = await store.readUpdates(videoId);
     room.#logRows = updates.length;
     if (updates.length > 0) {
       Y.transact(room.doc, () => {
         for (const u of updates) Y.applyUpdate(room.doc, u.data, FROM_LOG);
       }, FROM_LOG);
       room.#lastLogId = updates.at(-1)!.id;
-      if (needsCompaction(updates.length)) await compactLog(sql, videoId, room.#lastLogId);
+      if (needsCompaction(updates.length)) await store.compact(videoId, room.#lastLogId);
     } else {
-      const entries = await entriesFromRows(sql, videoId);
+      const entries = await store.entriesFromRows(videoId);
       if (entries.length > 0) {
         // Made before the log existed: the rows become the document's first update.
         room.doc.transact(() => {
@@ -112,24 +97,19 @@ export class Room {
   #onAnnotations(event: Y.YMapEvent<unknown>, txn: Y.Transaction): void {
     for (const key of event.keysChanged) this.#dirty.add(key);
     this.#scheduleFlush();
-    // A client's entry that breaks the shape is taken out again; it never reaches the rows.
+    // A client's change the rules refuse (lib/collab/rules.ts) is undone for everyone: the entry
+    // goes back to what it was, or away if it is new. It never reaches the rows.
     if (txn.origin === FROM_LOG || txn.origin === FROM_SERVER) return;
-    const invalid = [...event.keysChanged].filter((key) => {
-      const value = this.annotations.get(key);
-      return value !== undefined && invalidEntry(key, value, this.duration) !== null;
-    });
-    // Guide steps change only through the server (auto-doc and the owner's API): a client's
-    // addition, edit or removal of a step is undone.
-    const stepChanges = [...event.changes.keys].filter(([key, change]) =>
-      isStep(change.oldValue) || isStep(this.annotations.get(key))
+    const ctx = { duration: this.duration, peer: txn.origin };
+    const undo = [...event.changes.keys].filter(([key, change]) =>
+      reviewChange({ key, before: change.oldValue, after: this.annotations.get(key) }, ctx) !== null
     );
-    if (invalid.length > 0 || stepChanges.length > 0) {
+    if (undo.length > 0) {
       queueMicrotask(() =>
         this.doc.transact(() => {
-          for (const key of invalid) this.annotations.delete(key);
-          for (const [key, change] of stepChanges) {
-            if (isStep(change.oldValue)) this.annotations.set(key, change.oldValue);
-            else this.annotations.delete(key);
+          for (const [key, change] of undo) {
+            if (change.oldValue === undefined) this.annotations.delete(key);
+            else this.annotations.set(key, change.oldValue);
           }
         }, FROM_SERVER)
       );
@@ -173,11 +153,11 @@ export class Room {
       this.#dirty.clear();
       try {
         if (updates.length > 0) {
-          await appendUpdates(this.sql, this.videoId, updates);
+          await this.store.appendUpdates(this.videoId, updates);
           this.#logRows++;
         }
         if (keys.length > 0) {
-          await syncRows(this.sql, this.videoId, this.annotations, keys, this.duration);
+          await this.store.syncRows(this.videoId, this.annotations, keys, this.duration);
         }
       } catch (err) {
         // Kept for the next flush: nothing is dropped because the database hiccuped.
@@ -197,7 +177,7 @@ export class Room {
 
   /** Applies updates other processes appended to the log since the last look. */
   async pullLog(): Promise<void> {
-    const updates = await readNewUpdates(this.sql, this.videoId, this.#lastLogId);
+    const updates = await this.store.readNewUpdates(this.videoId, this.#lastLogId);
     if (updates.length === 0) return;
     Y.transact(this.doc, () => {
       for (const u of updates) Y.applyUpdate(this.doc, u.data, FROM_LOG);
@@ -206,7 +186,7 @@ export class Room {
     this.#lastLogId = Math.max(this.#lastLogId, updates.at(-1)!.id);
     this.#logRows += fresh;
     if (needsCompaction(this.#logRows)) {
-      await compactLog(this.sql, this.videoId, this.#lastLogId);
+      await this.store.compact(this.videoId, this.#lastLogId);
       this.#logRows = 1;
     }
   }

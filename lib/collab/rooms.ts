@@ -1,6 +1,7 @@
 /** The documents this process has loaded, one {@link Room} per video, and their upkeep. */
 import type { Sql } from "../db/mod.ts";
 import { Room } from "./room.ts";
+import { postgresRoomStore, type RoomStore } from "./store.ts";
 
 /** How long a room with nobody connected stays loaded. */
 const IDLE_MS = 30_000;
@@ -12,7 +13,11 @@ export class Rooms {
   /** The upkeep pass under way, which closing waits for (it uses the database). */
   #running: Promise<void> | null = null;
 
-  constructor(readonly sql: Sql) {}
+  readonly #store: RoomStore;
+
+  constructor(readonly sql: Sql) {
+    this.#store = postgresRoomStore(sql);
+  }
 
   /**
    * Starts the upkeep: every `pollMs`, each room takes the updates other processes logged, and
@@ -62,7 +67,7 @@ export class Rooms {
     if (!loading) {
       const [video] = await this.sql`SELECT status, duration FROM videos WHERE id = ${videoId}`;
       if (!video || video.status === "cancelled" || video.status === "deleting") return null;
-      loading = this.#rooms.get(videoId) ?? Room.load(this.sql, videoId, video.duration);
+      loading = this.#rooms.get(videoId) ?? Room.load(this.#store, videoId, video.duration);
       this.#rooms.set(videoId, loading);
       loading.catch(() => this.#rooms.delete(videoId));
     }

@@ -125,3 +125,45 @@ export async function syncRows(
     }
   });
 }
+
+/** One row of a video's update log. */
+export interface LogUpdate {
+  id: number;
+  data: Uint8Array;
+}
+
+/**
+ * Where a room keeps its document: the line y-websocket's server drew between the protocol and
+ * its persistence. The room speaks the protocol; a store reads and writes the log and the rows.
+ */
+export interface RoomStore {
+  /** The whole log of a video, in order. */
+  readUpdates(videoId: string): Promise<LogUpdate[]>;
+  /** What was logged (by any process) since `afterId`, give or take a few already seen. */
+  readNewUpdates(videoId: string, afterId: number): Promise<LogUpdate[]>;
+  /** Appends updates (merged into one row). */
+  appendUpdates(videoId: string, updates: Uint8Array[]): Promise<number>;
+  /** Merges the log up to `upToId` into one row. */
+  compact(videoId: string, upToId: number): Promise<void>;
+  /** The entries of a video made before its log existed. */
+  entriesFromRows(videoId: string): Promise<AnnotationEntry[]>;
+  /** Makes the rows of `keys` match the document. */
+  syncRows(
+    videoId: string,
+    map: Y.Map<unknown>,
+    keys: Iterable<string>,
+    duration: number | null,
+  ): Promise<void>;
+}
+
+/** The PostgreSQL store: `yjs_updates` and `annotations`. */
+export function postgresRoomStore(sql: Sql): RoomStore {
+  return {
+    readUpdates: (videoId) => readUpdates(sql, videoId),
+    readNewUpdates: (videoId, afterId) => readNewUpdates(sql, videoId, afterId),
+    appendUpdates: (videoId, updates) => appendUpdates(sql, videoId, updates),
+    compact: (videoId, upToId) => compactLog(sql, videoId, upToId),
+    entriesFromRows: (videoId) => entriesFromRows(sql, videoId),
+    syncRows: (videoId, map, keys, duration) => syncRows(sql, videoId, map, keys, duration),
+  };
+}
