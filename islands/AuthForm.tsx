@@ -1,4 +1,5 @@
 /** The sign-in and sign-up form: posts JSON to the account API, then goes where it was asked. */
+import { authenticate } from "./api.ts";
 import { useState } from "preact/hooks";
 
 /** Props of the form island. */
@@ -19,15 +20,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch(`/api/auth/${mode}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(Object.fromEntries(form)),
-      });
-      if (!res.ok) {
-        const body = await res.json().catch(() => null);
-        throw new Error(body?.error?.message ?? `failed (${res.status})`);
-      }
+      await authenticate(mode, Object.fromEntries(form));
       location.assign(next);
     } catch (err) {
       setError((err as Error).message);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { formatTime, momentUrl } from "../lib/format.ts";
-import { ownerToken } from "./player/api.ts";
+import { changeSteps, ownerToken } from "./api.ts";
 
 /** A step as `GET /api/videos/{id}/doc` answers it. */
 export interface GuideStep {
@@ -25,20 +25,8 @@ export interface GuideProps {
   owned?: boolean;
 }
 
-async function send(videoId: string, path: string, method: string, body?: unknown) {
-  const res = await fetch(`/api/videos/${videoId}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ownerToken(videoId) ?? ""}`,
-      ...(body ? { "content-type": "application/json" } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) {
-    const err = await res.json().catch(() => null);
-    throw new Error(err?.error?.message ?? `request failed (${res.status})`);
-  }
-  return res.status === 204 ? null : await res.json();
+function send<T>(videoId: string, path: string, method: string, body?: unknown): Promise<T> {
+  return changeSteps<T>(videoId, path, method, body);
 }
 
 /** The guide, editable by the owner. */
@@ -79,7 +67,7 @@ export function Guide({ videoId, steps: initial, owned = false }: GuideProps) {
     act("Deleting", async () => {
       if (!confirm(`Delete step ${s.index}, “${s.title}”?`)) return;
       await send(videoId, `/steps/${s.id}`, "DELETE");
-      setSteps((await send(videoId, "/doc", "GET")).steps);
+      setSteps((await send<{ steps: GuideStep[] }>(videoId, "/doc", "GET")).steps);
     });
 
   const button =

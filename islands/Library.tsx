@@ -1,7 +1,7 @@
 /** The library: a card per video, newest first, with rename and delete for the owner. */
 import { useEffect, useState } from "preact/hooks";
 import { formatTime, storageKeys } from "../lib/format.ts";
-import type { VideoView } from "./player/api.ts";
+import { ApiRequestError, deleteVideo, updateVideo, type VideoView } from "./api.ts";
 
 /** Props of the library island. */
 export interface LibraryProps {
@@ -31,23 +31,15 @@ export function Library({ videos: initial }: LibraryProps) {
   const rename = async (v: VideoView) => {
     const title = prompt("Title", v.title ?? "");
     if (title === null) return;
-    const res = await fetch(`/api/videos/${v.id}`, {
-      method: "PATCH",
-      headers: { "content-type": "application/json", authorization: `Bearer ${ownerOf(v.id)}` },
-      body: JSON.stringify({ title }),
-    });
-    if (!res.ok) return setError("Could not rename the video");
-    const updated = await res.json();
+    const updated = await updateVideo(v.id, { title }).catch(() => null);
+    if (!updated) return setError("Could not rename the video");
     setVideos((list) => list.map((x) => (x.id === v.id ? { ...x, title: updated.title } : x)));
   };
 
   const remove = async (v: VideoView) => {
     if (!confirm(`Delete “${v.title || "Untitled recording"}”? This cannot be undone.`)) return;
-    const res = await fetch(`/api/videos/${v.id}`, {
-      method: "DELETE",
-      headers: { authorization: `Bearer ${ownerOf(v.id)}` },
-    });
-    if (!res.ok && res.status !== 404) return setError("Could not delete the video");
+    const failed = await deleteVideo(v.id).then(() => null, (err: ApiRequestError) => err);
+    if (failed && failed.status !== 404) return setError("Could not delete the video");
     localStorage.removeItem(storageKeys.owner(v.id));
     setVideos((list) => list.filter((x) => x.id !== v.id));
   };

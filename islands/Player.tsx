@@ -13,7 +13,7 @@ import {
   type RenditionView,
   updateVideo,
   type VideoView,
-} from "./player/api.ts";
+} from "./api.ts";
 import { colorFor, useCollab } from "./player/collab.ts";
 import { Overlay } from "./player/Overlay.tsx";
 import { Timeline } from "./player/Timeline.tsx";

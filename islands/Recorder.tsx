@@ -3,6 +3,7 @@
  * MediaRecorder in 3-second chunks streamed to the server as they come; pause, stop, cancel; and
  * finish a recording that a reload or a crash interrupted.
  */
+import { ApiRequestError, cancelRecording, createRecording, fetchVideo } from "./api.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatBytes, formatTime, storageKeys } from "../lib/format.ts";
 import {
@@ -39,15 +40,8 @@ const CONNECTION_TEXT: Record<UploadState["connection"], string> = {
   failed: "Upload failed",
 };
 
-async function createVideo(title: string, mimeType: string) {
-  const res = await fetch("/api/videos", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ title: title || null, mimeType: mimeType || "video/webm" }),
-  });
-  const body = await res.json();
-  if (res.status !== 201) throw new Error(body?.error?.message ?? "could not start a recording");
-  return body as { id: string; uploadToken: string; ingestUrl: string };
+function createVideo(title: string, mimeType: string) {
+  return createRecording(title, mimeType);
 }
 
 /**
@@ -287,10 +281,7 @@ export function Recorder() {
   }
 
   async function discard(rec: StoredRecording) {
-    await fetch(`/api/videos/${rec.id}/cancel`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${rec.token}` },
-    }).catch(() => {});
+    await cancelRecording(rec.id, rec.token).catch(() => {});
     await store.current?.deleteRecording(rec.id);
     setUnfinished((list) => list.filter((r) => r.id !== rec.id));
   }
@@ -299,9 +290,10 @@ export function Recorder() {
     if (!store.current) return;
     setRecovering(true);
     // Finished already (the tab closed between the server's answer and the cleanup)?
-    const res = await fetch(`/api/videos/${rec.id}`).catch(() => null);
-    const current = res?.ok ? await res.json() : null;
-    if (res && (res.status === 404 || (current && current.status !== "recording"))) {
+    const answer = await fetchVideo(rec.id).catch((err: ApiRequestError) => err);
+    const current = answer instanceof ApiRequestError ? null : answer;
+    const gone = answer instanceof ApiRequestError && answer.status === 404;
+    if (gone || (current && current.status !== "recording")) {
       await store.current.deleteRecording(rec.id);
       if (current) return goToVideo(rec.id);
       setRecovering(false);

@@ -1,5 +1,5 @@
 /** Annotations shown over the video around their moment, fading out as playback moves on. */
-import type { AnnotationView } from "./api.ts";
+import type { AnnotationView } from "../api.ts";
 
 /** How long after its timestamp an annotation stays on the video, in seconds. */
 export const OVERLAY_SECONDS = 4;

@@ -1,7 +1,7 @@
 /** The player's Steps tab: the guide auto-doc wrote, its progress while it is written, or why not. */
 import { formatTime } from "../../lib/format.ts";
 import { type Step, stepImagePath } from "../../lib/step_order.ts";
-import type { DocView } from "./api.ts";
+import type { DocView } from "../api.ts";
 
 /** Props of {@link Steps}. */
 export interface StepsProps {

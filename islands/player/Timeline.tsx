@@ -1,6 +1,6 @@
 /** The bar under the video: progress, a marker per annotation, click to seek. */
 import { formatTime } from "../../lib/format.ts";
-import type { AnnotationView } from "./api.ts";
+import type { AnnotationView } from "../api.ts";
 import type { Viewer } from "./collab.ts";
 import type { Step } from "../../lib/step_order.ts";
 

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
-import type { AnnotationView } from "./api.ts";
+import type { AnnotationView } from "../api.ts";
 
 /** Another viewer, as their awareness state says. */
 export interface Viewer {

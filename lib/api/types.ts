@@ -1,6 +1,6 @@
 /**
  * The JSON the API answers with, as both sides see it: the server builds it (`lib/videos/`), the
- * islands read it (`islands/player/api.ts`). Types only, so the browser bundles nothing of the
+ * islands read it (`islands/api.ts`). Types only, so the browser bundles nothing of the
  * server's.
  */
 
