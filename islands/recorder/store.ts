@@ -26,8 +26,17 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   });
 }
 
+/** What the uploader needs of a store: the browser's is {@link ChunkStore}; tests pass their own. */
+export interface UploadStore {
+  putChunk(rec: StoredRecording, seq: number, data: Blob): Promise<void>;
+  getChunk(id: string, seq: number): Promise<Blob | null>;
+  dropChunksUpTo(id: string, seq: number): Promise<void>;
+  saveRecording(rec: StoredRecording): Promise<void>;
+  deleteRecording(id: string): Promise<void>;
+}
+
 /** The chunk store. Open with {@link ChunkStore.open}. */
-export class ChunkStore {
+export class ChunkStore implements UploadStore {
   private constructor(readonly db: IDBDatabase) {}
 
   /** Opens (and on first use creates) the database. */

@@ -3,7 +3,7 @@
  * reconnects with backoff and resumes at the server's `nextSeq`, falls back to HTTP PUT when
  * WebSockets do not work, and keeps every chunk above `durableSeq` (in memory and IndexedDB).
  */
-import type { ChunkStore, StoredRecording } from "./store.ts";
+import type { StoredRecording, UploadStore } from "./store.ts";
 import { chunkFrame, type ServerMessage } from "../../lib/ingest/wire.ts";
 
 /** What the recorder shows about the upload. */
@@ -15,6 +15,17 @@ export interface UploadState {
   backlog: number;
   error: string | null;
 }
+
+/** How the uploader reaches the server: the browser's WebSocket and fetch, or a test's. */
+export interface Transport {
+  openSocket(url: string): WebSocket;
+  fetch: typeof fetch;
+}
+
+const browserTransport: Transport = {
+  openSocket: (url) => new WebSocket(url),
+  fetch: (input, init) => fetch(input, init),
+};
 
 /** Unacknowledged chunks allowed on the wire at once. */
 const WINDOW = 4;
@@ -56,8 +67,9 @@ export class Uploader {
 
   constructor(
     readonly rec: StoredRecording,
-    readonly store: ChunkStore,
+    readonly store: UploadStore,
     readonly onState: (s: UploadState) => void,
+    readonly transport: Transport = browserTransport,
   ) {
     this.#highest = rec.lastSeq;
     // Chunks up to what the server last reported durable are gone from this browser's storage.
@@ -117,7 +129,7 @@ export class Uploader {
     if (this.#http) return void this.#pumpHttp();
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.rec.ingestUrl);
+      ws = this.transport.openSocket(this.rec.ingestUrl);
     } catch {
       // Refused outright (e.g. ws: from an https: page): HTTP is the way.
       this.#http = true;
@@ -280,7 +292,8 @@ export class Uploader {
     if (this.#pumping) return;
     this.#pumping = true;
     const auth = { authorization: `Bearer ${this.rec.token}` };
-    const base = `/api/videos/${this.rec.id}`;
+    // The socket's URL names the server: ws(s)://host/api/videos/{id}/ingest.
+    const base = this.rec.ingestUrl.replace(/^ws/, "http").replace(/\/ingest$/, "");
     this.#emit({ connection: "http" });
     try {
       while (!this.#stopped) {
@@ -290,7 +303,7 @@ export class Uploader {
             const blob = await this.#chunk(seq);
             if (!blob) return this.#fail(`chunk ${seq} is missing from this browser's storage`);
             this.#sizes.set(seq, blob.size);
-            const res = await fetch(`${base}/chunks/${seq}`, {
+            const res = await this.transport.fetch(`${base}/chunks/${seq}`, {
               method: "PUT",
               headers: auth,
               body: blob,
@@ -306,7 +319,7 @@ export class Uploader {
               throw new Error(String(msg.message)); // retried below, as over the socket
             } else return this.#fail(String(msg.message));
           } else if (this.#finish && this.#acked >= this.#finish.lastSeq) {
-            const res = await fetch(`${base}/finish`, {
+            const res = await this.transport.fetch(`${base}/finish`, {
               method: "POST",
               headers: { ...auth, "content-type": "application/json" },
               body: JSON.stringify({
