@@ -49,7 +49,7 @@ export function Layout(
                       name="everywhere"
                       value="1"
                       title="Ends your sessions on every device"
-                      class="hidden text-slate-400 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:inline"
+                      class="hidden text-slate-500 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:inline"
                     >
                       everywhere
                     </button>

@@ -332,6 +332,8 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     <div class="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <section aria-label="Video">
         <div class="mb-3 flex flex-wrap items-center gap-3">
+          {/* The owner edits the title in a field; the page keeps its heading for screen readers. */}
+          {isOwner && <h1 class="sr-only">{video.title || "Untitled recording"}</h1>}
           {isOwner
             ? (
               <input
@@ -596,7 +598,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
                   {canDelete(video.id, a.id, isOwner) && (
                     <button
                       type="button"
-                      class="ml-auto text-xs text-slate-400 hover:text-rose-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                      class="ml-auto text-xs text-slate-500 hover:text-rose-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
                       aria-label="Delete comment"
                       onClick={() => remove(a.id)}
                     >

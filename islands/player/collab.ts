@@ -28,7 +28,8 @@ export interface Collab {
   setUser(name: string, color: string): void;
 }
 
-const COLORS = ["#e11d48", "#2563eb", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777"];
+/** Presence colours: each carries white initials at 4.5:1 or more (WCAG AA for small text). */
+export const COLORS = ["#be123c", "#1d4ed8", "#15803d", "#b45309", "#6d28d9", "#0e7490", "#be185d"];
 
 /** A colour for a name, the same on every screen. */
 export function colorFor(name: string): string {
@@ -76,7 +77,8 @@ export function useCollab(videoId: string, initial: AnnotationView[]): Collab {
         list.push({
           clientId,
           name: user.name,
-          color: user.color ?? colorFor(user.name),
+          // From the name, not the client's word: any client could announce an unreadable colour.
+          color: colorFor(user.name),
           time: head.time ?? 0,
           playing: head.playing ?? false,
           self: clientId === doc.clientID,
