@@ -29,7 +29,7 @@ export function Layout(
           <nav class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
             <a
               href="/"
-              class="text-lg font-semibold tracking-tight text-indigo-700 focus-visible:outline-2"
+              class="text-lg font-semibold tracking-tight text-indigo-700"
             >
               VideoFlow
             </a>
@@ -40,7 +40,7 @@ export function Layout(
                     <span data-testid="user-name" class="text-slate-600">{props.user.name}</span>
                     <button
                       type="submit"
-                      class="text-slate-600 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                      class="text-slate-600 hover:text-indigo-700"
                     >
                       Sign out
                     </button>
@@ -49,7 +49,7 @@ export function Layout(
                       name="everywhere"
                       value="1"
                       title="Ends your sessions on every device"
-                      class="hidden text-slate-500 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:inline"
+                      class="hidden text-slate-500 hover:text-indigo-700 sm:inline"
                     >
                       everywhere
                     </button>
@@ -58,14 +58,14 @@ export function Layout(
                 : (
                   <a
                     href="/login"
-                    class="text-slate-600 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    class="text-slate-600 hover:text-indigo-700"
                   >
                     Sign in
                   </a>
                 )}
               <a
                 href="/record"
-                class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+                class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-indigo-500"
               >
                 New recording
               </a>

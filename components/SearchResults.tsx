@@ -24,7 +24,7 @@ export function SearchBox(props: { query: string }) {
       />
       <button
         type="submit"
-        class="rounded-lg bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+        class="rounded-lg bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700"
       >
         Search
       </button>
@@ -62,7 +62,7 @@ export function SearchResults(props: { query: string; hits: SearchHit[] }) {
               href={h.url}
               data-testid="search-hit"
               data-kind={h.kind}
-              class="block rounded-lg border border-slate-200 bg-white px-4 py-3 hover:border-indigo-300 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+              class="block rounded-lg border border-slate-200 bg-white px-4 py-3 hover:border-indigo-300 hover:bg-indigo-50"
             >
               <span class="text-xs font-medium uppercase tracking-wide text-indigo-700">
                 {KIND_TEXT[h.kind]}

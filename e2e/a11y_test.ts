@@ -110,6 +110,13 @@ Deno.test({
       await anon.goto(`${server.url}/login`);
       await anon.getByTestId("login-form").waitFor();
       await check(anon, "/login");
+      // The keyboard's focus is visible: the stylesheet's one focus ring.
+      await anon.keyboard.press("Tab");
+      const ring = await anon.evaluate(() => {
+        const style = getComputedStyle(document.activeElement!);
+        return `${document.activeElement!.tagName} ${style.outlineStyle} ${style.outlineWidth}`;
+      });
+      assert.match(ring, /^(A|BUTTON|INPUT) solid 2px$/, ring);
 
       await anon.goto(`${server.url}/signup`);
       await anon.getByTestId("signup-form").waitFor();

@@ -67,7 +67,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
       <button
         type="submit"
         disabled={busy}
-        class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+        class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
       >
         {mode === "signup" ? "Create the account" : "Sign in"}
       </button>

@@ -71,7 +71,7 @@ export function Guide({ videoId, steps: initial, owned = false }: GuideProps) {
     });
 
   const button =
-    "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-100 disabled:opacity-40 focus-visible:outline-2 focus-visible:outline-indigo-600";
+    "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-100 disabled:opacity-40";
   return (
     <div>
       {notice && (

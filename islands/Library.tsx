@@ -53,7 +53,7 @@ export function Library({ videos: initial }: LibraryProps) {
         </p>
         <a
           href="/record"
-          class="mt-6 inline-block rounded-lg bg-indigo-600 px-5 py-2.5 font-medium text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+          class="mt-6 inline-block rounded-lg bg-indigo-600 px-5 py-2.5 font-medium text-white hover:bg-indigo-500"
         >
           Record your first video
         </a>
@@ -77,7 +77,7 @@ export function Library({ videos: initial }: LibraryProps) {
           >
             <a
               href={`/v/${v.id}`}
-              class="block focus-visible:outline-2 focus-visible:outline-indigo-600"
+              class="block"
             >
               <div class="relative aspect-video bg-slate-200">
                 {v.thumbnailUrl
@@ -116,7 +116,7 @@ export function Library({ videos: initial }: LibraryProps) {
                 <a
                   href={`/v/${v.id}/doc`}
                   data-testid="guide-link"
-                  class="text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                  class="text-indigo-700 hover:underline"
                 >
                   Guide
                 </a>
@@ -126,7 +126,7 @@ export function Library({ videos: initial }: LibraryProps) {
                   <button
                     type="button"
                     aria-label={`Rename ${v.title || "Untitled recording"}`}
-                    class="text-slate-600 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    class="text-slate-600 hover:text-indigo-700"
                     onClick={() => rename(v)}
                   >
                     Rename
@@ -134,7 +134,7 @@ export function Library({ videos: initial }: LibraryProps) {
                   <button
                     type="button"
                     aria-label={`Delete ${v.title || "Untitled recording"}`}
-                    class="text-slate-600 hover:text-rose-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    class="text-slate-600 hover:text-rose-700"
                     onClick={() => remove(v)}
                   >
                     Delete

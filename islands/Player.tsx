@@ -472,7 +472,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
         <div class="mt-3 flex flex-wrap items-center gap-2 text-sm">
           <button
             type="button"
-            class="rounded-md bg-slate-900 px-3 py-1.5 font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            class="rounded-md bg-slate-900 px-3 py-1.5 font-medium text-white hover:bg-slate-700"
             onClick={() => {
               const el = videoRef.current;
               if (el) el.paused ? el.play().catch(() => {}) : el.pause();
@@ -498,7 +498,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
           <button
             type="button"
             onClick={share}
-            class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
           >
             Copy link
           </button>
@@ -521,7 +521,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
               download={`${video.title || "recording"}.${
                 (choice.sources[0]?.type ?? video.mimeType).includes("mp4") ? "mp4" : "webm"
               }`}
-              class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+              class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
             >
               Download
             </a>
@@ -549,7 +549,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
               key={t}
               data-testid={`tab-${t}`}
               aria-selected={tab === t}
-              class={`-mb-px border-b-2 px-3 py-1.5 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-indigo-600 ${
+              class={`-mb-px border-b-2 px-3 py-1.5 text-sm font-semibold ${
                 tab === t
                   ? "border-indigo-600 text-indigo-700"
                   : "border-transparent text-slate-500 hover:text-slate-800"
@@ -588,7 +588,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
                 <div class="flex items-center gap-2">
                   <button
                     type="button"
-                    class="font-mono text-xs font-semibold text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    class="font-mono text-xs font-semibold text-indigo-700 hover:underline"
                     aria-label={`Seek to ${formatTime(a.timestamp)}`}
                     onClick={() => seek(a.timestamp)}
                   >
@@ -598,7 +598,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
                   {canDelete(video.id, a.id, isOwner) && (
                     <button
                       type="button"
-                      class="ml-auto text-xs text-slate-500 hover:text-rose-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                      class="ml-auto text-xs text-slate-500 hover:text-rose-600"
                       aria-label="Delete comment"
                       onClick={() => remove(a.id)}
                     >
@@ -643,7 +643,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
               type="submit"
               data-testid="comment-submit"
               disabled={!draft.trim()}
-              class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+              class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
             >
               Comment
             </button>

@@ -367,7 +367,7 @@ export function Recorder() {
                 aria-checked={source === s.id}
                 data-testid={s.testid}
                 onClick={() => setSource(s.id)}
-                class={`rounded-lg border px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 ${
+                class={`rounded-lg border px-3 py-2 text-sm font-medium ${
                   source === s.id
                     ? "border-indigo-600 bg-indigo-50 text-indigo-800"
                     : "border-slate-300 hover:bg-slate-50"
@@ -452,7 +452,7 @@ export function Recorder() {
                 key={c}
                 type="button"
                 aria-pressed={corner === c}
-                class={`rounded-md border px-2 py-1 focus-visible:outline-2 focus-visible:outline-indigo-600 ${
+                class={`rounded-md border px-2 py-1 ${
                   corner === c ? "border-indigo-600 bg-indigo-50" : "border-slate-300"
                 }`}
                 onClick={() => {
@@ -512,7 +512,7 @@ export function Recorder() {
                 type="button"
                 data-testid="stop"
                 onClick={stop}
-                class="rounded-lg bg-slate-900 px-5 py-2.5 font-semibold text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+                class="rounded-lg bg-slate-900 px-5 py-2.5 font-semibold text-white hover:bg-slate-700"
               >
                 Stop
               </button>
@@ -520,7 +520,7 @@ export function Recorder() {
                 type="button"
                 data-testid="pause"
                 onClick={pause}
-                class="rounded-lg border border-slate-300 px-4 py-2.5 font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                class="rounded-lg border border-slate-300 px-4 py-2.5 font-medium hover:bg-slate-50"
               >
                 {phase === "paused" ? "Resume" : "Pause"}
               </button>

@@ -29,13 +29,13 @@ export function homeRoutes(app: AppContext): Hono<AppEnv> {
             <div class="mt-8 flex justify-center gap-3">
               <a
                 href="/signup"
-                class="rounded-lg bg-indigo-600 px-5 py-2.5 font-medium text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+                class="rounded-lg bg-indigo-600 px-5 py-2.5 font-medium text-white hover:bg-indigo-500"
               >
                 Create an account
               </a>
               <a
                 href="/login"
-                class="rounded-lg border border-slate-300 bg-white px-5 py-2.5 font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                class="rounded-lg border border-slate-300 bg-white px-5 py-2.5 font-medium hover:bg-slate-100"
               >
                 Sign in
               </a>

@@ -61,7 +61,7 @@ export function Steps(
               data-testid="step"
               data-step-id={s.id}
               aria-current={s.id === activeId ? "step" : undefined}
-              class={`flex w-full gap-3 rounded-lg px-2 py-2 text-left text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 ${
+              class={`flex w-full gap-3 rounded-lg px-2 py-2 text-left text-sm hover:bg-slate-100 ${
                 s.id === activeId ? "bg-indigo-50 ring-1 ring-indigo-300" : "bg-slate-50"
               }`}
               onClick={() => onSeek(s.timestamp)}
@@ -90,7 +90,7 @@ export function Steps(
         {steps.length > 0 && (
           <a
             href={`/v/${videoId}/doc`}
-            class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
           >
             Open the guide
           </a>
@@ -100,7 +100,7 @@ export function Steps(
             type="button"
             data-testid="doc-regenerate"
             onClick={onRegenerate}
-            class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
           >
             {steps.length > 0 || doc.status === "failed"
               ? "Write the guide again"

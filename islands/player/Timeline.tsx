@@ -34,7 +34,7 @@ export function Timeline(
         data-testid="timeline"
         role="group"
         aria-label={`Timeline, at ${formatTime(currentTime)}; comment and step markers seek`}
-        class="relative h-3 cursor-pointer rounded-full bg-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        class="relative h-3 cursor-pointer rounded-full bg-slate-200"
         onClick={seekFromClick}
       >
         <div
@@ -60,7 +60,7 @@ export function Timeline(
             data-timestamp={s.timestamp}
             title={`Step ${s.index} at ${formatTime(s.timestamp)} — ${s.title}`}
             aria-label={`Step ${s.index} at ${formatTime(s.timestamp)}: ${s.title}`}
-            class="absolute top-1/2 flex h-5 min-w-5 -translate-x-1/2 -translate-y-1/2 items-center justify-center rounded-sm border-2 border-white bg-indigo-700 px-0.5 text-[10px] font-bold leading-none text-white shadow hover:scale-125 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            class="absolute top-1/2 flex h-5 min-w-5 -translate-x-1/2 -translate-y-1/2 items-center justify-center rounded-sm border-2 border-white bg-indigo-700 px-0.5 text-[10px] font-bold leading-none text-white shadow hover:scale-125"
             style={{ left: pct(s.timestamp) }}
             onClick={(e) => {
               e.stopPropagation();
@@ -78,7 +78,7 @@ export function Timeline(
             data-timestamp={a.timestamp}
             title={`${formatTime(a.timestamp)} — ${a.content}`}
             aria-label={`Comment at ${formatTime(a.timestamp)}: ${a.content}`}
-            class="absolute top-1/2 h-4 w-4 -translate-x-1/2 -translate-y-1/2 rounded-full border-2 border-white bg-amber-500 shadow hover:scale-125 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            class="absolute top-1/2 h-4 w-4 -translate-x-1/2 -translate-y-1/2 rounded-full border-2 border-white bg-amber-500 shadow hover:scale-125"
             style={{ left: pct(a.timestamp) }}
             onClick={(e) => {
               e.stopPropagation();
