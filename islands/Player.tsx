@@ -20,6 +20,8 @@ import { Timeline } from "./player/Timeline.tsx";
 import { activeStep, Steps } from "./player/Steps.tsx";
 import { stepsAmong } from "../lib/step_order.ts";
 import { playableSources } from "./player/sources.ts";
+import { useShortcuts } from "./player/shortcuts.ts";
+import { Comments } from "./player/Comments.tsx";
 
 /** Props of the player island. */
 export interface PlayerProps {
@@ -221,51 +223,11 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     setTimeout(() => refresh(true), 500 * failures.current);
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (
-        target && (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable)
-      ) {
-        return;
-      }
-      if (e.metaKey || e.ctrlKey || e.altKey || e.isComposing) return;
-      // Space on a focused button presses that button.
-      if (e.key === " " && target?.closest("button, a, video")) return;
-      const el = videoRef.current;
-      if (!el) return;
-      const by = (d: number) => seek(el.currentTime + d);
-      switch (e.key) {
-        case " ":
-        case "k":
-          if (el.paused) el.play().catch(() => {});
-          else el.pause();
-          break;
-        case "j":
-          by(-5);
-          break;
-        case "l":
-          by(5);
-          break;
-        case "ArrowLeft":
-          by(-1);
-          break;
-        case "ArrowRight":
-          by(1);
-          break;
-        case "c":
-          setTab("comments");
-          setCommentAt(el.currentTime);
-          inputRef.current?.focus();
-          break;
-        default:
-          return;
-      }
-      e.preventDefault();
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [seek]);
+  useShortcuts(videoRef, seek, (at) => {
+    setTab("comments");
+    setCommentAt(at);
+    inputRef.current?.focus();
+  });
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -575,79 +537,21 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
           />
         )}
         <div class={tab === "comments" ? "flex flex-1 flex-col" : "hidden"}>
-          <ol class="mb-4 flex max-h-[28rem] flex-col gap-2 overflow-y-auto">
-            {annotations.length === 0 && (
-              <li class="text-sm text-slate-500">No comments yet. Press C to add one.</li>
-            )}
-            {annotations.map((a) => (
-              <li
-                key={a.id}
-                data-testid="annotation"
-                class="group rounded-lg bg-slate-50 px-3 py-2 text-sm"
-              >
-                <div class="flex items-center gap-2">
-                  <button
-                    type="button"
-                    class="font-mono text-xs font-semibold text-indigo-700 hover:underline"
-                    aria-label={`Seek to ${formatTime(a.timestamp)}`}
-                    onClick={() => seek(a.timestamp)}
-                  >
-                    {formatTime(a.timestamp)}
-                  </button>
-                  <span class="truncate font-medium text-slate-700">{a.author ?? "Anonymous"}</span>
-                  {canDelete(video.id, a.id, isOwner) && (
-                    <button
-                      type="button"
-                      class="ml-auto text-xs text-slate-500 hover:text-rose-600"
-                      aria-label="Delete comment"
-                      onClick={() => remove(a.id)}
-                    >
-                      Delete
-                    </button>
-                  )}
-                </div>
-                <p class="mt-1 whitespace-pre-wrap break-words text-slate-800">{a.content}</p>
-              </li>
-            ))}
-          </ol>
-          <form onSubmit={submit} class="mt-auto flex flex-col gap-2">
-            <label class="text-xs text-slate-500" for="comment-author">Your name</label>
-            <input
-              id="comment-author"
-              class="rounded-md border border-slate-300 px-2 py-1 text-sm"
-              value={author}
-              maxLength={80}
-              placeholder="Anonymous"
-              onInput={(e) => setAuthor((e.target as HTMLInputElement).value)}
-            />
-            <label class="text-xs text-slate-500" for="comment-input">
-              Comment at <span class="font-mono">{formatTime(stampedAt)}</span>
-            </label>
-            <textarea
-              id="comment-input"
-              ref={inputRef}
-              data-testid="comment-input"
-              rows={3}
-              maxLength={5000}
-              class="rounded-md border border-slate-300 px-2 py-1 text-sm focus:border-indigo-500 focus:outline-none"
-              placeholder="Add a comment…"
-              value={draft}
-              onFocus={() =>
-                commentAt === null && setCommentAt(videoRef.current?.currentTime ?? currentTime)}
-              onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
-              onKeyDown={(e) => {
-                if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
-              }}
-            />
-            <button
-              type="submit"
-              data-testid="comment-submit"
-              disabled={!draft.trim()}
-              class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-            >
-              Comment
-            </button>
-          </form>
+          <Comments
+            annotations={annotations}
+            canDelete={(uid) => canDelete(video.id, uid, isOwner)}
+            onSeek={seek}
+            onRemove={remove}
+            author={author}
+            onAuthor={setAuthor}
+            draft={draft}
+            onDraft={setDraft}
+            stampedAt={stampedAt}
+            inputRef={inputRef}
+            onFocusInput={() =>
+              commentAt === null && setCommentAt(videoRef.current?.currentTime ?? currentTime)}
+            onSubmit={submit}
+          />
         </div>
       </aside>
     </div>
