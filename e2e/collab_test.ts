@@ -6,15 +6,13 @@ import { waitFor } from "../test_support/helpers.ts";
 import { seedReadyVideo, videoMetadata } from "./helpers.ts";
 
 async function ready(page: Page) {
-  await page.getByTestId("collab-status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+  await page.getByTestId("collab-status").filter({ hasText: "Live" }).waitFor({ timeout: 30_000 });
   await videoMetadata(page);
 }
 
 Deno.test({
   name:
     "two viewers: a comment in one shows in the other's list, timeline and overlay within 1 s; presence and playheads",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     await using server = await startTestServer();
     const videoId = await seedReadyVideo(server, "Design review");
@@ -30,8 +28,8 @@ Deno.test({
       };
       const a = await open();
       const b = await open();
-      await a.getByTestId("viewer").nth(1).waitFor({ timeout: 5000 });
-      await b.getByTestId("viewer").nth(1).waitFor({ timeout: 5000 });
+      await a.getByTestId("viewer").nth(1).waitFor({ timeout: 30_000 });
+      await b.getByTestId("viewer").nth(1).waitFor({ timeout: 30_000 });
       assert.equal(await a.getByTestId("viewer").count(), 2);
       assert.equal(await b.getByTestId("viewer").count(), 2);
 
@@ -41,12 +39,13 @@ Deno.test({
       await a.getByTestId("comment-input").fill("Can we make this button bigger?");
       const t0 = performance.now();
       await a.getByTestId("comment-submit").click();
-      await b.getByTestId("annotation").filter({ hasText: "bigger" }).waitFor({ timeout: 1000 });
-      await b.getByTestId("marker").first().waitFor({ timeout: 1000 });
-      await b.getByTestId("overlay").filter({ hasText: "bigger" }).waitFor({ timeout: 1000 });
+      // Waited for generously, so that a slow machine fails on the figure itself, not a timeout.
+      await b.getByTestId("annotation").filter({ hasText: "bigger" }).waitFor({ timeout: 15_000 });
+      await b.getByTestId("marker").first().waitFor({ timeout: 15_000 });
+      await b.getByTestId("overlay").filter({ hasText: "bigger" }).waitFor({ timeout: 15_000 });
       const ms = performance.now() - t0;
       console.log(`comment from A in B's list, timeline and overlay: ${ms.toFixed(0)} ms`);
-      assert.ok(ms < 1000, `${ms} ms`);
+      assert.ok(ms < 1000, `the comment showed in B's list, timeline and overlay in ${ms} ms`);
 
       // A's playhead mark moves on B's timeline.
       await a.getByTestId("player").evaluate((v: HTMLVideoElement) => (v.currentTime = 7));
@@ -55,7 +54,7 @@ Deno.test({
           const time = await b.getByTestId("playhead-mark").first().getAttribute("data-time");
           return Math.abs(Number(time) - 7) < 0.5;
         },
-        3000,
+        15_000,
         "A's playhead on B's timeline",
       );
       assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");

@@ -65,33 +65,42 @@ Deno.test({
       const page = await recorderPage(browser, server.url, server.cookie);
       await startRecording(page);
       await page.waitForTimeout(7000);
-      // Reload once the recorder has stored what MediaRecorder gave it.
+      // Reload once the recorder has stored what MediaRecorder gave it, keeping the digest of
+      // those chunks (the page's memory goes with the reload; its stop-time digest never comes).
       const recorded = await waitFor(
-        async () => {
-          const sizes = await producedSizes(page);
-          const stored = await page.evaluate(() =>
-            new Promise<number>((resolve) => {
+        () =>
+          page.evaluate(async () => {
+            const chunks = [...(window as unknown as { __chunks: Blob[] }).__chunks];
+            const stored = await new Promise<number>((resolve) => {
               const req = indexedDB.open("videoflow-recorder");
               req.onsuccess = () => {
                 const all = req.result.transaction("recordings").objectStore("recordings").getAll();
                 all.onsuccess = () => resolve(Math.max(-1, ...all.result.map((r) => r.lastSeq)));
               };
-            })
-          );
-          return sizes.length >= 2 && stored === sizes.length - 1 ? sizes : null;
-        },
-        10_000,
+            });
+            if (chunks.length < 2 || stored !== chunks.length - 1) return null;
+            const digest = await crypto.subtle.digest(
+              "SHA-256",
+              await new Blob(chunks).arrayBuffer(),
+            );
+            const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0"));
+            return { sizes: chunks.map((c) => c.size), sha256: hex.join("") };
+          }),
+        30_000,
         "the recorder to store its chunks",
       );
       await page.reload();
 
-      await page.getByTestId("resume-offer").waitFor({ timeout: 10_000 });
+      await page.getByTestId("resume-offer").waitFor({ timeout: 30_000 });
       await page.getByTestId("resume-finish").click();
-      await page.waitForURL(/\/v\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+      await page.waitForURL(/\/v\/[0-9a-f-]{36}$/, { timeout: 30_000 });
       const id = page.url().split("/").at(-1)!;
       const stored = await storedChunks(server.services.db.sql, id);
-      assert.equal(stored.count, recorded.length);
-      assert.equal(stored.bytes, recorded.reduce((a, b) => a + b, 0));
+      assert.equal(stored.count, recorded.sizes.length);
+      assert.equal(stored.bytes, recorded.sizes.reduce((a, b) => a + b, 0));
+      // The stored object is, byte for byte, the chunks the browser had recorded.
+      const object = await readObject(server.services.storage, originalKey(id));
+      assert.equal(sha256(object), recorded.sha256, "byte for byte");
       const video = await (await fetch(`${server.url}/api/videos/${id}`)).json();
       assert.equal(video.status, "processing");
       assert.deepEqual(cspViolations(browser), [], "the page broke no CSP rule");

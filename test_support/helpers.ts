@@ -105,3 +105,21 @@ export function waitForRendition(baseUrl: string, id: string, status: string, ti
     `the rendition of ${id} to be ${status}`,
   );
 }
+
+/** Resolves as `promise` does, or fails with "timed out waiting for `what`" after `timeoutMs`. */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) =>
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+          timeoutMs,
+        )
+      ),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

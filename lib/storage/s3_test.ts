@@ -53,8 +53,22 @@ Deno.test("a pre-signed GET works from outside the app", () =>
     const res = await fetch(url);
     assert.equal(res.status, 200);
     assert.equal(await res.text(), "hello");
-    const tampered = url.replace("t.txt", "u.txt");
-    assert.notEqual((await fetch(tampered)).status, 200);
+    // The same URL, for the same existing object, with one character of its signature changed:
+    // refused, so the server does check signatures.
+    const tampered = new URL(url);
+    const sig = tampered.searchParams.get("X-Amz-Signature")!;
+    assert.match(sig, /^[0-9a-f]{64}$/);
+    const forged = (sig[0] === "0" ? "1" : "0") + sig.slice(1);
+    assert.notEqual(forged, sig);
+    tampered.searchParams.set("X-Amz-Signature", forged);
+    const refused = await fetch(tampered);
+    assert.equal(refused.status, 403);
+    assert.doesNotMatch(await refused.text(), /hello/);
+    // And a signed URL does not open another object.
+    await storage.putFile("u.txt", path, "text/plain");
+    const moved = await fetch(url.replace("t.txt", "u.txt"));
+    assert.equal(moved.status, 403);
+    await moved.body?.cancel();
   }));
 
 Deno.test("aborting an upload is best effort where the server lacks the call", () =>

@@ -29,8 +29,6 @@ async function stepRows(server: TestServer, id: string) {
 
 Deno.test({
   name: "a viewer's socket cannot add, change or remove guide steps",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     await using server = await startTestServer({}, { jobs: false });
     const rec = await withSteps(server);
@@ -68,10 +66,11 @@ Deno.test({
           b.annotations.size === 2 && !b.annotations.has(forged) &&
           JSON.stringify(b.annotations.get(first)) === JSON.stringify(original) &&
           a.annotations.size === 2,
-        3000,
+        10_000,
         "the server to undo the changes",
       );
-      await new Promise((r) => setTimeout(r, 300));
+      // Everything the room holds is saved now: the rows are what it will ever write for them.
+      await (await server.services.rooms.open(rec.id))!.flush();
       const rows = await stepRows(server, rec.id);
       assert.deepEqual(rows.map((r) => [r.uid, r.content]), [
         [first, "Open settings"],

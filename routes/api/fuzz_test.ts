@@ -7,7 +7,13 @@ import fc from "fast-check";
 import { createRecording, IngestClient, sendChunks, signIn } from "../../lib/ingest/client.ts";
 import { startTestServer } from "../../test_support/server.ts";
 import { makeWebm, sha256, splitEvenly } from "../../test_support/media.ts";
-import { originalKey, readObject } from "../../test_support/helpers.ts";
+import { originalKey, readObject, within } from "../../test_support/helpers.ts";
+import { rawHandshake } from "../../test_support/raw_socket.ts";
+import {
+  connectionGone,
+  type SocketSpy,
+  spyOnServerSockets,
+} from "../../test_support/socket_spy.ts";
 
 /** Every API route, with `{id}` for a video and `{uid}` for an annotation or step. */
 const ROUTES: [string, string][] = [
@@ -73,10 +79,79 @@ const bodyArb = fc.oneof(
   fc.constant(""),
 );
 
+/**
+ * The close codes the server may end a fuzzed socket with: a finished or cancelled ingest (1000),
+ * a message that is not the protocol (4400), a wrong upload token (4401), an unknown or private
+ * video (4404), a finished recording (4409), too many bytes waiting (4413) and a flood (4429).
+ * Not a server error (1011), a storage failure (4503), nor a connection dropped without a close.
+ */
+const SERVER_CLOSES = new Set([1000, 4400, 4401, 4404, 4409, 4413, 4429]);
+/** The fuzzer's own close, when the server has not closed first. */
+const FUZZER_CLOSE = 4000;
+
+/** How a fuzzed socket ended ("refused", a server close code, or "fuzzer"), and what was wrong. */
+interface SocketEnd {
+  end: string;
+  problem: string | null;
+}
+
+/**
+ * Opens a socket to `url`, sends `messages` while it is open, then closes it (4000) unless the
+ * server did. A problem is a handshake refused with other than a 4xx, a close code the server
+ * should not use, or a socket that ended otherwise than the server closed it.
+ */
+async function fuzzSocket(
+  url: string,
+  messages: (string | Uint8Array)[],
+  spy: SocketSpy,
+): Promise<SocketEnd> {
+  const upgradedBefore = spy.sockets.length;
+  const ws = new WebSocket(url.replace(/^http/, "ws"));
+  ws.binaryType = "arraybuffer";
+  let error: string | null = null;
+  ws.onerror = (e) => error = (e as ErrorEvent).message ?? "error";
+  const closed = new Promise<number>((r) => ws.onclose = (e) => r(e.code));
+  const opened = await within(
+    Promise.race([
+      new Promise<boolean>((r) => ws.onopen = () => r(true)),
+      closed.then(() => false),
+    ]),
+    10_000,
+    `${url} to open or close`,
+  );
+  if (!opened) {
+    // The WebSocket API does not tell why: the same handshake, made raw, does.
+    const { status } = await rawHandshake(url, {}, 100);
+    const refused = status >= 400 && status < 500 && spy.sockets.length === upgradedBefore;
+    return { end: "refused", problem: refused ? null : `not opened (HTTP ${status})` };
+  }
+  for (const m of messages) if (ws.readyState === WebSocket.OPEN) ws.send(m);
+  await new Promise((r) => setTimeout(r, 20));
+  if (ws.readyState === WebSocket.OPEN) ws.close(FUZZER_CLOSE, "the fuzzer is done");
+  const code = await within(closed, 10_000, `${url} to close`);
+  const server = spy.sockets[upgradedBefore];
+  if (!server || spy.sockets.length !== upgradedBefore + 1) {
+    return { end: "?", problem: "not one server socket for one client" };
+  }
+  if (server.closedWith === null) {
+    const ok = code === FUZZER_CLOSE && !error;
+    return { end: "fuzzer", problem: ok ? null : `ended with ${code} (${error}), not by us` };
+  }
+  const end = String(server.closedWith);
+  if (!SERVER_CLOSES.has(server.closedWith)) {
+    return { end, problem: `the server closed with ${end}` };
+  }
+  // The client sees the server's code, or its own when both closed at once; or, still sending as
+  // the server closed, the connection gone (see socket_spy.ts): only after the server's own close.
+  if (!error && (code === server.closedWith || code === FUZZER_CLOSE)) {
+    return { end, problem: null };
+  }
+  if (connectionGone(error) && code === 0) return { end, problem: null };
+  return { end, problem: `the server closed with ${end}, the client saw ${code} (${error})` };
+}
+
 Deno.test({
   name: "random requests and socket messages get no 5xx and leave a live recording intact",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     await using server = await startTestServer({}, { jobs: false });
     // A recording streaming all along, whose bytes must come out exactly as sent.
@@ -133,7 +208,11 @@ Deno.test({
       { numRuns: 1000 },
     );
 
-    // Sockets: random frames to both, for the live video and others.
+    // Sockets: random frames to both, for the live video and others. Each socket must end as the
+    // server chose, with a code it uses for a reason (or the fuzzer's own close), never a server
+    // error or a dropped connection; a refused handshake must be a 4xx.
+    const ends = new Map<string, number>();
+    using spy = spyOnServerSockets();
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom("collab", "ingest"),
@@ -156,24 +235,18 @@ Deno.test({
           const path = kind === "collab"
             ? `/api/collab/${encodeURIComponent(id)}`
             : `/api/videos/${encodeURIComponent(id)}/ingest`;
-          const ws = new WebSocket(`${server.url.replace("http", "ws")}${path}`);
-          ws.binaryType = "arraybuffer";
-          const closed = new Promise<void>((r) => ws.onclose = () => r());
-          ws.onerror = () => {};
-          const opened = await Promise.race([
-            new Promise<boolean>((r) => ws.onopen = () => r(true)),
-            closed.then(() => false),
-          ]);
-          if (opened) {
-            for (const m of messages) if (ws.readyState === WebSocket.OPEN) ws.send(m);
-            await new Promise((r) => setTimeout(r, 20));
-            ws.close();
-          }
-          await closed;
-          return true;
+          const { end, problem } = await fuzzSocket(`${server.url}${path}`, messages, spy);
+          assert.equal(problem, null, path);
+          ends.set(`${kind} ${end}`, (ends.get(`${kind} ${end}`) ?? 0) + 1);
         },
       ),
       { numRuns: 200 },
+    );
+    console.log("socket ends:", Object.fromEntries([...ends].sort()));
+    assert.ok(
+      [...ends.keys()].some((k) => k.startsWith("collab 44")) &&
+        [...ends.keys()].some((k) => k.startsWith("ingest 44")),
+      "the server closed sockets of both kinds itself",
     );
     assert.deepEqual(fails, []);
     console.log("statuses:", Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])));

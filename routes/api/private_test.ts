@@ -4,17 +4,16 @@ import { createRecording, IngestClient, sendChunks, signIn } from "../../lib/ing
 import { replaceSteps, stepImageKey, stepUid } from "../../lib/guide.ts";
 import { startTestServer } from "../../test_support/server.ts";
 import { makeWebm, splitEvenly } from "../../test_support/media.ts";
-import { rawHandshake } from "../../test_support/raw_socket.ts";
+import { type HandshakeResult, rawHandshake } from "../../test_support/raw_socket.ts";
+import { waitFor, within } from "../../test_support/helpers.ts";
 
-/** The close code the live-document socket gets, for a request with `cookie`. */
-async function socketCloseCode(url: string, cookie?: string): Promise<number | null> {
-  return (await rawHandshake(url, cookie ? { Cookie: cookie } : {}, 3000)).closeCode;
+/** What the live-document socket's handshake gets, for a request with `cookie`. */
+function joinLive(url: string, cookie?: string): Promise<HandshakeResult> {
+  return rawHandshake(url, cookie ? { Cookie: cookie } : {}, 3000);
 }
 
 Deno.test({
   name: "a private video is its owner's alone: page, API, playback, live document, guide, images",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     await using server = await startTestServer({}, { jobs: false });
     const other = await signIn(server.url, {
@@ -57,21 +56,28 @@ Deno.test({
     });
     assert.equal((await setVisibility.json()).visibility, "private");
 
-    const paths = [
-      `/v/${rec.id}`,
-      `/v/${rec.id}/doc`,
-      `/api/videos/${rec.id}`,
-      `/api/videos/${rec.id}/annotations`,
-      `/api/videos/${rec.id}/doc`,
-      `/api/videos/${rec.id}/doc.md`,
-      `/api/videos/${rec.id}/steps/1.jpg`,
-      `/api/videos/${rec.id}/steps/${stepUid(rec.id, 1)}.jpg`,
+    // Each path with the status its owner gets: step images redirect to a signed URL.
+    const owner: [string, number][] = [
+      [`/v/${rec.id}`, 200],
+      [`/v/${rec.id}/doc`, 200],
+      [`/api/videos/${rec.id}`, 200],
+      [`/api/videos/${rec.id}/annotations`, 200],
+      [`/api/videos/${rec.id}/doc`, 200],
+      [`/api/videos/${rec.id}/doc.md`, 200],
+      [`/api/videos/${rec.id}/steps/1.jpg`, 302],
+      [`/api/videos/${rec.id}/steps/${stepUid(rec.id, 1)}.jpg`, 302],
     ];
+    const paths = owner.map(([path]) => path);
     // The owner sees everything.
-    for (const path of paths) {
+    for (const [path, status] of owner) {
       const res = await fetch(`${server.url}${path}`, { ...as(server.cookie), redirect: "manual" });
       await res.body?.cancel();
-      assert.ok(res.status === 200 || res.status === 302, `owner ${path}: ${res.status}`);
+      assert.equal(res.status, status, `owner ${path}`);
+      if (status === 302) {
+        // The redirect leads to the image itself.
+        const image = await fetch(new URL(res.headers.get("location")!, server.url));
+        assert.equal(await image.text(), "jpeg bytes", `owner ${path} image`);
+      }
     }
     const owned = await (await fetch(`${server.url}/api/videos/${rec.id}`, as(server.cookie)))
       .json();
@@ -110,13 +116,19 @@ Deno.test({
         await res.body?.cancel();
         assert.equal(res.status, 404, `${who} ${method} ${path}`);
       }
-      assert.equal(
-        await socketCloseCode(`${server.url}/api/collab/${rec.id}`, cookie),
-        4404,
+      // Upgraded, then closed at once as for a video that does not exist.
+      assert.deepEqual(
+        await joinLive(`${server.url}/api/collab/${rec.id}`, cookie),
+        { status: 101, closeCode: 4404 },
         `${who} joins the live document`,
       );
     }
-    assert.equal(await socketCloseCode(`${server.url}/api/collab/${rec.id}`, server.cookie), null);
+    // The owner's socket is upgraded and stays open.
+    assert.deepEqual(
+      await joinLive(`${server.url}/api/collab/${rec.id}`, server.cookie),
+      { status: 101, closeCode: null },
+      "the owner joins the live document",
+    );
 
     // Nothing changed, nothing was added.
     const after = await (await fetch(`${server.url}/api/videos/${rec.id}`, as(server.cookie)))
@@ -127,4 +139,35 @@ Deno.test({
     assert.deepEqual(rows.map((r) => r.content).sort(), ["Open payroll", "secret note"]);
     await Deno.remove(image);
   },
+});
+
+Deno.test("making a video private disconnects its live viewers, who cannot come back", async () => {
+  await using server = await startTestServer({}, { jobs: false });
+  const rec = await createRecording(server.url, { mimeType: "video/webm" }, server);
+  const room = (await server.services.rooms.open(rec.id))!;
+  // A viewer without an account in the live document of a video shared by link.
+  const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/collab/${rec.id}`);
+  ws.binaryType = "arraybuffer";
+  const closed = new Promise<number>((r) => ws.onclose = (e) => r(e.code));
+  await within(new Promise((r) => ws.onopen = r), 10_000, "the viewer's socket to open");
+  await waitFor(() => room.peers.size === 1, 10_000, "the viewer to join the room");
+  assert.equal(ws.readyState, WebSocket.OPEN);
+
+  const res = await fetch(`${server.url}/api/videos/${rec.id}`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json", cookie: server.cookie },
+    body: JSON.stringify({ visibility: "private" }),
+  });
+  assert.equal((await res.json()).visibility, "private");
+  // Closed as the room unloads (1001, going away); coming back, it is refused as anyone else.
+  assert.equal(await within(closed, 10_000, "the viewer to be disconnected"), 1001);
+  assert.equal(room.peers.size, 0);
+  assert.deepEqual(await joinLive(`${server.url}/api/collab/${rec.id}`), {
+    status: 101,
+    closeCode: 4404,
+  });
+  assert.deepEqual(await joinLive(`${server.url}/api/collab/${rec.id}`, server.cookie), {
+    status: 101,
+    closeCode: null,
+  }, "the owner still joins");
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startTestServer } from "../../test_support/server.ts";
+import { startTestServer, type TestServer } from "../../test_support/server.ts";
 import { createRecording } from "../../lib/ingest/client.ts";
 import { startSharedS3 } from "../../test_support/workers.ts";
 import { rawHandshake } from "../../test_support/raw_socket.ts";
@@ -96,6 +96,41 @@ Deno.test("starting recordings and opening sockets past a client's rate get 429"
     sockets.push(await handshakeStatus(`${server.url}${path}`));
   }
   assert.deepEqual(sockets, [101, 101, 429], "both sockets count against one limit");
+});
+
+Deno.test("behind a trusted proxy, clients are limited by the proxy's X-Forwarded-For entry", async () => {
+  const env = { RATE_LIMIT_RECORDINGS_PER_MIN: "2" };
+  await using proxied = await startTestServer({ ...env, TRUST_PROXY: "true" }, { jobs: false });
+  await using direct = await startTestServer(env, { jobs: false });
+  /** Starts a recording on `server` as coming through a proxy that sent `forwardedFor`. */
+  const create = async (server: TestServer, forwardedFor: string) => {
+    const res = await fetch(`${server.url}/api/videos`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        cookie: server.cookie,
+        "x-forwarded-for": forwardedFor,
+      },
+      body: JSON.stringify({ mimeType: "video/webm" }),
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+  const a = "198.51.100.1", b = "198.51.100.2";
+  assert.deepEqual(
+    [await create(proxied, a), await create(proxied, a), await create(proxied, a)],
+    [201, 201, 429],
+    "client A past its rate",
+  );
+  assert.equal(await create(proxied, b), 201, "client B, behind the same proxy, has its own");
+  // The proxy appends the address it saw: entries before it are whatever the client sent.
+  assert.equal(await create(proxied, `203.0.113.9, ${a}`), 429, "A naming another address first");
+  assert.equal(await create(proxied, `${a}, 198.51.100.3`), 201, "another client naming A first");
+  // Without TRUST_PROXY the header is not believed: one connection address, one limit.
+  assert.deepEqual(
+    [await create(direct, a), await create(direct, b), await create(direct, "198.51.100.3")],
+    [201, 201, 429],
+  );
 });
 
 Deno.test("an expired playback URL is refused, by S3 and by the app's own media route", async () => {
