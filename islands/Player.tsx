@@ -3,7 +3,7 @@
  * comment list and composer, keyboard control, title, share and download.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { formatTime, storageKeys } from "../lib/format.ts";
+import { storageKeys } from "../lib/format.ts";
 import {
   type AnnotationView,
   type DocView,
@@ -22,6 +22,7 @@ import { stepsAmong } from "../lib/step_order.ts";
 import { playableSources } from "./player/sources.ts";
 import { useShortcuts } from "./player/shortcuts.ts";
 import { Comments } from "./player/Comments.tsx";
+import { Header } from "./player/Header.tsx";
 
 /** Props of the player island. */
 export interface PlayerProps {
@@ -32,13 +33,6 @@ export interface PlayerProps {
 }
 
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
-
-const STATUS_TEXT: Record<string, string> = {
-  recording: "Recording in progress",
-  processing: "Processing — playable already",
-  ready: "Ready",
-  failed: "Processing failed",
-};
 
 /** Whether this browser may delete a comment: it wrote it, or it owns the video. */
 function canDelete(videoId: string, uid: string, owned: boolean): boolean {
@@ -293,66 +287,16 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   return (
     <div class="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <section aria-label="Video">
-        <div class="mb-3 flex flex-wrap items-center gap-3">
-          {/* The owner edits the title in a field; the page keeps its heading for screen readers. */}
-          {isOwner && <h1 class="sr-only">{video.title || "Untitled recording"}</h1>}
-          {isOwner
-            ? (
-              <input
-                aria-label="Title"
-                class="min-w-0 flex-1 rounded-md border border-transparent bg-transparent px-1 text-2xl font-semibold hover:border-slate-300 focus:border-indigo-500 focus:outline-none"
-                value={title}
-                placeholder="Untitled recording"
-                onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
-                onBlur={saveTitle}
-                onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
-              />
-            )
-            : (
-              <h1 class="min-w-0 flex-1 truncate text-2xl font-semibold">
-                {video.title || "Untitled recording"}
-              </h1>
-            )}
-          <div class="flex items-center gap-1" aria-label="Watching now">
-            {collab.viewers.map((v) => (
-              <span
-                key={v.clientId}
-                data-testid="viewer"
-                title={`${v.name}${v.self ? " (you)" : ""}, ${
-                  v.playing ? "playing" : "paused"
-                } at ${formatTime(v.time)}`}
-                class="flex h-8 w-8 items-center justify-center rounded-full text-xs font-semibold text-white ring-2 ring-white"
-                style={{ backgroundColor: v.color }}
-              >
-                {v.name.slice(0, 2).toUpperCase()}
-              </span>
-            ))}
-          </div>
-          <span
-            data-testid="collab-status"
-            class={`text-xs ${
-              collab.status === "connected" ? "text-emerald-700" : "text-amber-700"
-            }`}
-          >
-            {collab.status === "connected"
-              ? "Live"
-              : collab.status === "connecting"
-              ? "Connecting…"
-              : "Offline, changes kept"}
-          </span>
-          <span
-            data-testid="status"
-            class={`rounded-full px-3 py-1 text-xs font-medium ${
-              video.status === "ready"
-                ? "bg-emerald-100 text-emerald-800"
-                : video.status === "failed"
-                ? "bg-rose-100 text-rose-800"
-                : "bg-amber-100 text-amber-800"
-            }`}
-          >
-            {STATUS_TEXT[video.status] ?? video.status}
-          </span>
-        </div>
+        <Header
+          isOwner={isOwner}
+          savedTitle={video.title}
+          title={title}
+          onTitle={setTitle}
+          onSaveTitle={saveTitle}
+          viewers={collab.viewers}
+          collabStatus={collab.status}
+          status={video.status}
+        />
         {video.status === "failed" && video.error && (
           <p class="mb-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">{video.error}</p>
         )}
