@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { startTestServer } from "../test_support/server.ts";
+import { startJobs, startTestServer } from "../test_support/server.ts";
 import { cspViolations, launchBrowser, signInContext } from "../test_support/browser.ts";
 import { uploadRecording, waitFor, waitForDoc, waitForStatus } from "../test_support/helpers.ts";
 import { CONSOLE_SLIDES, makeSlideRecording } from "../test_support/slides.ts";
@@ -161,15 +161,7 @@ Deno.test({
     await using server = await startTestServer({}, { jobOptions: { kinds: ["remux"] } });
     const { id } = await uploadRecording(server, rec.path);
     await waitForStatus(server.url, id, "ready");
-    const runner = videoJobRunner(
-      server.config,
-      { ...server.tools, ffmpegPath: "/nonexistent/ffmpeg" },
-      server.services.db.sql,
-      server.services.storage,
-      server.services.rooms,
-      { kinds: ["autodoc"], pollMs: 100 },
-    );
-    runner.start();
+    const runner = startJobs(server, ["autodoc"], { ffmpegPath: "/nonexistent/ffmpeg" });
     const browser = await launchBrowser();
     try {
       await waitForDoc(server.url, id, "failed");

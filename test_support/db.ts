@@ -3,6 +3,7 @@
  * local server's `test` database), dropped afterwards.
  */
 import postgres from "postgres";
+import { migrate } from "../lib/db/migrate.ts";
 
 /** The server the tests use. */
 export function testServerUrl(): string {
@@ -37,4 +38,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** Runs `fn` on a fresh, migrated database (a pool of `max` connections), dropped afterwards. */
+export async function withMigratedDatabase(
+  fn: (sql: postgres.Sql) => Promise<void>,
+  max = 4,
+): Promise<void> {
+  const database = await createTestDatabase();
+  const sql = postgres(database.url, { max, onnotice: () => {} });
+  try {
+    await migrate(sql);
+    await fn(sql);
+  } finally {
+    await sql.end();
+    await database.drop();
+  }
 }

@@ -1,7 +1,9 @@
 /** Test servers: in-process for most tests, as a child process where a test kills it. */
 import { type Config, loadConfig } from "../lib/config.ts";
 import { type RunningServer, startServer } from "../server.ts";
-import type { VideoJobOptions } from "../workers/jobs.ts";
+import { type VideoJobOptions, videoJobRunner } from "../workers/jobs.ts";
+import type { JobRunner } from "../lib/jobs/runner.ts";
+import type { Tools } from "../lib/ffmpeg.ts";
 import { signIn } from "../lib/ingest/client.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
@@ -185,4 +187,25 @@ export class ChildServer {
     await child.status;
     await this.#pipesDone;
   }
+}
+
+/**
+ * Starts a job runner of `kinds` beside a test server (whose own runner was told to leave them),
+ * polling every 100 ms; `tools` overrides its ffmpeg (a missing one, say). Dispose of it to stop it.
+ */
+export function startJobs(
+  server: TestServer,
+  kinds: string[],
+  tools: Partial<Tools> = {},
+): JobRunner & AsyncDisposable {
+  const runner = videoJobRunner(
+    server.config,
+    { ...server.tools, ...tools },
+    server.services.db.sql,
+    server.services.storage,
+    server.services.rooms,
+    { kinds, pollMs: 100 },
+  );
+  runner.start();
+  return Object.assign(runner, { [Symbol.asyncDispose]: () => runner.stop() });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startTestServer } from "../test_support/server.ts";
+import { startJobs, startTestServer } from "../test_support/server.ts";
 import { spawnWorker, startSharedS3, stopWorkers } from "../test_support/workers.ts";
 import {
   CONSOLE_SLIDES,
@@ -14,7 +14,6 @@ import {
   waitForDoc,
   waitForStatus,
 } from "../test_support/helpers.ts";
-import { videoJobRunner } from "./jobs.ts";
 import type { Sql } from "../lib/db/mod.ts";
 import { wordRecall } from "../test_support/recall.ts";
 
@@ -212,15 +211,7 @@ Deno.test("ffmpeg missing: the guide fails with the reason, for the API to show"
   const { id } = await uploadRecording(server, rec.path);
   await waitForStatus(server.url, id, "ready");
   const { sql } = server.services.db;
-  const runner = videoJobRunner(
-    server.config,
-    { ...server.tools, ffmpegPath: "/nonexistent/ffmpeg" },
-    sql,
-    server.services.storage,
-    server.services.rooms,
-    { kinds: ["autodoc"], pollMs: 100 },
-  );
-  runner.start();
+  const runner = startJobs(server, ["autodoc"], { ffmpegPath: "/nonexistent/ffmpeg" });
   try {
     const video = await waitForDoc(server.url, id, "failed");
     assert.deepEqual(video.doc, {

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { createRecording, IngestClient, sendChunks } from "../lib/ingest/client.ts";
-import { startTestServer } from "../test_support/server.ts";
+import { startJobs, startTestServer } from "../test_support/server.ts";
 import { makeWebm, splitEvenly } from "../test_support/media.ts";
 import { waitForStatus } from "../test_support/helpers.ts";
-import { videoJobRunner } from "./jobs.ts";
 
 Deno.test({
   name: "with ffmpeg missing, the remux fails with a clear reason and the upload stays playable",
@@ -22,16 +21,7 @@ Deno.test("an FFMPEG_PATH that does not run stops the start with one line naming
 /** ffmpeg gone after the start (uninstalled, a broken mount): the job's runner is given a bad path. */
 async function remuxWithoutFfmpeg() {
   await using server = await startTestServer({}, { jobOptions: { kinds: [] } });
-  const runner = videoJobRunner(
-    server.config,
-    { ...server.tools, ffmpegPath: "/nonexistent/ffmpeg" },
-    server.services.db.sql,
-    server.services.storage,
-    server.services.rooms,
-    { kinds: ["remux"], pollMs: 100 },
-  );
-  runner.start();
-  await using _stop = { [Symbol.asyncDispose]: () => runner.stop() };
+  await using _runner = startJobs(server, ["remux"], { ffmpegPath: "/nonexistent/ffmpeg" });
   const bytes = await Deno.readFile(await makeWebm(6, 800));
   const rec = await createRecording(server.url, undefined, server);
   const client = await IngestClient.connect(rec.ingestUrl, rec.uploadToken);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startTestServer } from "../test_support/server.ts";
+import { startJobs, startTestServer } from "../test_support/server.ts";
 import { makeH264, makeWebm, probeMedia, topLevelBoxes } from "../test_support/media.ts";
 import {
   getVideoJson,
@@ -12,7 +12,6 @@ import {
 import { renditionArgs, renditionFilter, renditionKey, renditionSize } from "./rendition.ts";
 import { ffmpeg, ffmpegAbilities, probeStreams } from "../lib/ffmpeg.ts";
 import { bundledTool, locateTools } from "../lib/ffmpeg_locate.ts";
-import { videoJobRunner } from "./jobs.ts";
 
 type Source = { type: string; url: string };
 type Rendition = { status: string | null; error: string | null };
@@ -152,15 +151,7 @@ Deno.test({
     });
     const { id } = await uploadRecording(server, await makeWebm(4, 400));
     await waitForStatus(server.url, id, "ready");
-    const runner = videoJobRunner(
-      server.config,
-      { ...server.tools, ffmpegPath: "/nonexistent/ffmpeg" },
-      server.services.db.sql,
-      server.services.storage,
-      server.services.rooms,
-      { kinds: ["rendition"], pollMs: 100 },
-    );
-    runner.start();
+    const runner = startJobs(server, ["rendition"], { ffmpegPath: "/nonexistent/ffmpeg" });
     try {
       const v = await waitForRendition(server.url, id, "failed");
       // Anyone with the link learns it failed; only the owner reads why.

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { migrate } from "../db/migrate.ts";
 import { claimJob, completeJob, enqueueJob, failJob } from "./queue.ts";
-import { createTestDatabase } from "../../test_support/db.ts";
+import { withMigratedDatabase } from "../../test_support/db.ts";
 
-async function withDb(fn: (sql: postgres.Sql) => Promise<void>) {
-  const database = await createTestDatabase();
-  const sql = postgres(database.url, { max: 4, onnotice: () => {} });
-  try {
-    await migrate(sql);
-    await fn(sql);
-  } finally {
-    await sql.end();
-    await database.drop();
-  }
+function withDb(fn: (sql: postgres.Sql) => Promise<void>) {
+  return withMigratedDatabase(fn);
 }
 
 Deno.test("a job is claimed by one worker, and taken again when its worker dies", () =>

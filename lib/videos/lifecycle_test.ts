@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { migrate } from "../db/migrate.ts";
-import { createTestDatabase } from "../../test_support/db.ts";
+import { withMigratedDatabase } from "../../test_support/db.ts";
 import {
   dropRendition,
   markCancelled,
@@ -20,16 +19,8 @@ import {
   touchActivity,
 } from "./lifecycle.ts";
 
-async function withDb(fn: (sql: postgres.Sql) => Promise<void>) {
-  const database = await createTestDatabase();
-  const sql = postgres(database.url, { max: 2, onnotice: () => {} });
-  try {
-    await migrate(sql);
-    await fn(sql);
-  } finally {
-    await sql.end();
-    await database.drop();
-  }
+function withDb(fn: (sql: postgres.Sql) => Promise<void>) {
+  return withMigratedDatabase(fn, 2);
 }
 
 async function recording(sql: postgres.Sql): Promise<string> {
