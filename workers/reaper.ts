@@ -13,7 +13,10 @@ import { completeRecording } from "../lib/ingest/session.ts";
 /** What the reaper did in one pass. */
 export interface ReapResult {
   recovered: string[];
+  /** Uploads of cancelled or failed recordings that are over (aborted, or S3 cannot abort). */
   aborted: string[];
+  /** Uploads whose abort failed (S3 unreachable): left open for the next pass. */
+  retry: string[];
 }
 
 /**
@@ -26,7 +29,7 @@ export async function reap(
   windowS: number,
   graceS = 300,
 ): Promise<ReapResult> {
-  const result: ReapResult = { recovered: [], aborted: [] };
+  const result: ReapResult = { recovered: [], aborted: [], retry: [] };
   const stale = await sql<Pick<VideoRow, "id">[]>`
     SELECT id FROM videos WHERE status = 'recording'
       AND last_activity_at < NOW() - make_interval(secs => ${windowS + graceS})
@@ -47,7 +50,16 @@ export async function reap(
     WHERE status IN ('cancelled', 'failed') AND upload_id IS NOT NULL AND NOT upload_closed
     LIMIT 50`;
   for (const v of dead) {
-    if (v.upload_id) await storage.abortMultipart(v.s3_key, v.upload_id).catch(() => false);
+    try {
+      // False: S3 cannot abort (the embedded one) or has no such upload; either way it is over.
+      if (v.upload_id) await storage.abortMultipart(v.s3_key, v.upload_id);
+    } catch (err) {
+      console.error(
+        `reaper: the upload of ${v.id} could not be aborted, tried again later: ${err}`,
+      );
+      result.retry.push(v.id);
+      continue;
+    }
     await markUploadClosed(sql, v.id);
     await forgetParts(sql, v.id);
     result.aborted.push(v.id);

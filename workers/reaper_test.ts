@@ -27,7 +27,11 @@ Deno.test("an abandoned recording is completed from its durable parts and marked
   // The process that held the open part is gone: only the uploaded part is left.
   await server.services.ingest.drop(rec.id);
 
-  assert.deepEqual(await reap(sql, server.services.storage, 1), { recovered: [], aborted: [] });
+  assert.deepEqual(await reap(sql, server.services.storage, 1), {
+    recovered: [],
+    aborted: [],
+    retry: [],
+  });
   await sql`UPDATE videos SET last_activity_at = NOW() - INTERVAL '10 minutes' WHERE id = ${rec.id}`;
   const result = await reap(sql, server.services.storage, 1);
   assert.deepEqual(result.recovered, [rec.id]);
@@ -112,8 +116,7 @@ Deno.test("the uploads of cancelled recordings are aborted by the reaper", async
   // The reaper asked S3 to abort exactly this upload, and S3 answered. What cannot be checked
   // here is the effect: the embedded S3 (@20minutes/s3rver, the only S3 in test_support, also
   // behind startSharedS3 and bench/s3_server.ts) does not implement AbortMultipartUpload and
-  // answers 405, so the upload's parts stay on its disk whatever the reaper does; and reap()
-  // drops abortMultipart's result, so whether the abort took effect is not observable from it.
+  // answers 405, so the upload's parts stay on its disk whatever the reaper does.
   assert.deepEqual(aborts.map((a) => [a.key, a.uploadId]), [[before.s3_key, before.upload_id]]);
   assert.ok([204, 405, 501].includes(aborts[0].status), `S3 answered ${aborts[0].status}`);
   const [row] = await sql`SELECT status, upload_closed FROM videos WHERE id = ${rec.id}`;
@@ -125,4 +128,32 @@ Deno.test("the uploads of cancelled recordings are aborted by the reaper", async
 
   assert.deepEqual((await reap(sql, storage, 3600)).aborted, [], "only once");
   assert.equal(aborts.length, 1, "no second abort");
+});
+
+Deno.test("an abort that fails on the network is tried again on the next pass", async () => {
+  await using server = await startTestServer({}, { jobs: false });
+  const { sql } = server.services.db;
+  const { storage } = server.services;
+  const rec = await createRecording(server.url, undefined, server);
+  await sql`UPDATE videos SET status = 'cancelled' WHERE id = ${rec.id}`;
+  // S3 unreachable for abort requests, as a network outage would leave it.
+  storage.client.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName === "AbortMultipartUploadCommand") {
+        return Promise.reject(new Error("connect ECONNREFUSED"));
+      }
+      return next(args);
+    },
+    { step: "finalizeRequest", name: "unreachable" },
+  );
+  const first = await reap(sql, storage, 3600);
+  assert.deepEqual([first.aborted, first.retry], [[], [rec.id]]);
+  const [kept] = await sql`SELECT upload_closed FROM videos WHERE id = ${rec.id}`;
+  assert.equal(kept.upload_closed, false, "left open for the next pass");
+
+  storage.client.middlewareStack.remove("unreachable");
+  const second = await reap(sql, storage, 3600);
+  assert.deepEqual([second.aborted, second.retry], [[rec.id], []]);
+  const [closed] = await sql`SELECT upload_closed FROM videos WHERE id = ${rec.id}`;
+  assert.equal(closed.upload_closed, true);
 });

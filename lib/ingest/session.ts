@@ -422,13 +422,17 @@ function durationMs(ms: number | null): number | null {
   return ms === null || !Number.isFinite(ms) ? null : Math.round(ms);
 }
 
-/** Marks a recording cancelled and aborts its upload (best effort: the embedded S3 cannot). */
+/**
+ * Marks a recording cancelled and aborts its upload (the embedded S3 cannot abort: its upload is
+ * over all the same; one S3 could not be reached for is left to the reaper).
+ */
 export async function cancelRecording(sql: Sql, storage: Storage, videoId: string) {
   const video = await markCancelled(sql, videoId);
   if (!video) return;
-  if (video.upload_id) {
-    await storage.abortMultipart(video.s3_key, video.upload_id).catch(() => false);
-  }
+  // An abort that fails (S3 unreachable) leaves the upload open: the reaper tries it again.
+  const over = !video.upload_id ||
+    await storage.abortMultipart(video.s3_key, video.upload_id).then(() => true, () => false);
+  if (!over) return;
   await markUploadClosed(sql, videoId);
   await forgetParts(sql, videoId);
 }
