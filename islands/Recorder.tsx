@@ -4,6 +4,7 @@
  * finish a recording that a reload or a crash interrupted.
  */
 import { ApiRequestError, cancelRecording, createRecording, fetchVideo } from "./api.ts";
+import { RecordingSession } from "./recorder/session.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatBytes, formatTime, storageKeys } from "../lib/format.ts";
 import {
@@ -83,12 +84,10 @@ export function Recorder() {
   const store = useRef<ChunkStore | null>(null);
   const capture = useRef<Capture | null>(null);
   const micStream = useRef<MediaStream | null>(null);
-  const recorder = useRef<MediaRecorder | null>(null);
+  const session = useRef<RecordingSession | null>(null);
   const uploader = useRef<Uploader | null>(null);
   const recording = useRef<StoredRecording | null>(null);
   const preview = useRef<HTMLVideoElement>(null);
-  const clock = useRef({ startedAt: 0, pausedMs: 0, pausedAt: 0 });
-  const pending = useRef<Promise<void>>(Promise.resolve());
   const starting = useRef(false);
   const stopping = useRef(false);
 
@@ -133,10 +132,7 @@ export function Recorder() {
   }, [phase]);
 
   function elapsed(): number {
-    const c = clock.current;
-    if (!c.startedAt) return 0;
-    const pausedNow = c.pausedAt ? Date.now() - c.pausedAt : 0;
-    return Date.now() - c.startedAt - c.pausedMs - pausedNow;
+    return session.current?.elapsedMs() ?? 0;
   }
 
   async function start() {
@@ -201,79 +197,49 @@ export function Recorder() {
     up.start();
 
     const mr = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
-    recorder.current = mr;
-    let seq = 0;
-    mr.ondataavailable = (e) => {
-      if (!e.data || e.data.size === 0) return;
-      const s = seq++;
-      rec.durationMs = elapsed();
-      // Chained: chunks reach storage and the uploader in order; one failure stops nothing.
-      pending.current = pending.current.then(() => up.add(s, e.data)).catch(() => {});
-    };
-    mr.onerror = () => stop();
-    clock.current = { startedAt: Date.now(), pausedMs: 0, pausedAt: 0 };
-    mr.start(TIMESLICE_MS);
-    setPhase("recording");
+    const rs = new RecordingSession(rec, up, mr, (p) => {
+      if (p === "recording" || p === "paused" || p === "finishing") setPhase(p);
+    });
+    session.current = rs;
+    rs.begin(TIMESLICE_MS, () => stop());
   }
 
   function pause() {
-    const mr = recorder.current;
-    if (!mr) return;
-    if (mr.state === "recording") {
-      mr.pause();
-      clock.current.pausedAt = Date.now();
-      setPhase("paused");
-    } else if (mr.state === "paused") {
-      mr.resume();
-      clock.current.pausedMs += Date.now() - clock.current.pausedAt;
-      clock.current.pausedAt = 0;
-      setPhase("recording");
-    }
+    session.current?.togglePause();
+  }
+
+  /** Ends the capture now: the camera bubble's compositing, the microphone and its meter. */
+  function release() {
+    capture.current?.stop();
+    micStream.current?.getTracks().forEach((t) => t.stop());
   }
 
   async function stop() {
-    const mr = recorder.current;
-    const rec = recording.current;
-    if (!mr || !rec || stopping.current) return;
+    const rs = session.current;
+    if (!rs || stopping.current) return;
     stopping.current = true;
-    setPhase("finishing");
-    const durationMs = elapsed();
-    // MediaRecorder may have stopped on its own (an error): then there is no last chunk to wait for.
-    if (mr.state !== "inactive") {
-      const stopped = new Promise((r) => mr.addEventListener("stop", r, { once: true }));
-      mr.stop();
-      // The capture (the camera bubble's compositing, the microphone and its meter) ends now,
-      // not after the encoder's last chunk: the CPU goes to finishing and to the video page.
-      capture.current?.stop();
-      micStream.current?.getTracks().forEach((t) => t.stop());
-      await stopped;
-    }
-    capture.current?.stop();
-    await pending.current;
-    rec.durationMs = durationMs;
     try {
-      await uploader.current!.finish(rec.lastSeq, durationMs);
-      await goToVideo(rec.id);
+      await rs.stop(release);
+      await goToVideo(rs.rec.id);
     } catch (err) {
       setError(`The upload did not finish: ${(err as Error).message}. Reload to try again.`);
     }
   }
 
   async function cancel() {
-    const rec = recording.current;
+    const rs = session.current;
     if (!confirm("Discard this recording? It cannot be recovered.")) return;
     stopping.current = true;
-    uploader.current?.stop();
-    const mr = recorder.current;
-    if (mr && mr.state !== "inactive") {
-      const stopped = new Promise((r) => mr.addEventListener("stop", r, { once: true }));
-      mr.stop();
-      await stopped;
+    // The microphone stays on: the setup the person comes back to keeps its meter.
+    const endCapture = () => capture.current?.stop();
+    if (rs) {
+      await rs.cancel(endCapture);
+      await discard(rs.rec);
+    } else {
+      endCapture();
     }
-    capture.current?.stop();
-    await pending.current;
-    if (rec) await discard(rec);
     stopping.current = false;
+    session.current = null;
     recording.current = null;
     setUpload(null);
     setElapsedMs(0);

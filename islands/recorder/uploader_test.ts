@@ -3,35 +3,9 @@ import { createRecording } from "../../lib/ingest/client.ts";
 import { startTestServer } from "../../test_support/server.ts";
 import { makeWebm, sha256, splitEvenly } from "../../test_support/media.ts";
 import { originalKey, readObject } from "../../test_support/helpers.ts";
-import type { StoredRecording, UploadStore } from "./store.ts";
+import type { StoredRecording } from "./store.ts";
+import { MemoryStore } from "../../test_support/upload_store.ts";
 import { type Transport, Uploader, type UploadState } from "./uploader.ts";
-
-/** The browser's IndexedDB, in memory. */
-class MemoryStore implements UploadStore {
-  chunks = new Map<number, Blob>();
-  dropped = -1;
-  deleted = false;
-  putChunk(_rec: StoredRecording, seq: number, data: Blob) {
-    this.chunks.set(seq, data);
-    return Promise.resolve();
-  }
-  getChunk(_id: string, seq: number) {
-    return Promise.resolve(this.chunks.get(seq) ?? null);
-  }
-  dropChunksUpTo(_id: string, seq: number) {
-    for (const k of [...this.chunks.keys()]) if (k <= seq) this.chunks.delete(k);
-    this.dropped = Math.max(this.dropped, seq);
-    return Promise.resolve();
-  }
-  saveRecording() {
-    return Promise.resolve();
-  }
-  deleteRecording() {
-    this.deleted = true;
-    this.chunks.clear();
-    return Promise.resolve();
-  }
-}
 
 async function upload(transport: Transport | undefined) {
   await using server = await startTestServer();
