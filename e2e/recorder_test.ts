@@ -97,3 +97,54 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "pause stops the clock, resume restarts it, cancel discards the recording and keeps the setup",
+  async fn() {
+    await using server = await startTestServer();
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await signInContext(context, server.url, server.cookie);
+      const page = await context.newPage();
+      page.on("dialog", (d) => d.accept()); // "Discard this recording?"
+      await page.goto(`${server.url}/record`);
+      await page.getByTestId("source-screen").click();
+      await page.getByTestId("start").click();
+      await page.getByTestId("stop").waitFor({ timeout: 30_000 });
+      await waitFor(
+        async () => (await page.getByTestId("elapsed").innerText()) >= "0:02",
+        15_000,
+        "two seconds recorded",
+      );
+      await page.getByTestId("pause").click();
+      await page.getByTestId("pause").filter({ hasText: "Resume" }).waitFor();
+      const paused = await page.getByTestId("elapsed").innerText();
+      await page.waitForTimeout(2500); // the clock must not move while paused
+      assert.equal(await page.getByTestId("elapsed").innerText(), paused);
+      await page.getByTestId("pause").click();
+      await waitFor(
+        async () => (await page.getByTestId("elapsed").innerText()) > paused,
+        10_000,
+        "the clock to run again",
+      );
+      const [video] = await server.services.db.sql`SELECT id FROM videos`;
+      await page.getByTestId("cancel").click();
+      await page.getByTestId("start").waitFor({ timeout: 15_000 });
+      const v = await waitFor(
+        async () => {
+          const [row] = await server.services.db
+            .sql`SELECT status FROM videos WHERE id = ${video.id}`;
+          return row.status === "cancelled" ? row : null;
+        },
+        15_000,
+        "the video to be cancelled",
+      );
+      assert.equal(v.status, "cancelled");
+      assert.deepEqual(cspViolations(browser), []);
+    } finally {
+      await browser.close();
+    }
+  },
+});
