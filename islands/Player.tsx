@@ -6,11 +6,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { storageKeys } from "../lib/format.ts";
 import {
   type AnnotationView,
-  type DocView,
-  fetchVideo,
   ownerToken,
   regenerateDoc,
-  type RenditionView,
   updateVideo,
   type VideoView,
 } from "./api.ts";
@@ -19,7 +16,7 @@ import { Overlay } from "./player/Overlay.tsx";
 import { Timeline } from "./player/Timeline.tsx";
 import { activeStep, Steps } from "./player/Steps.tsx";
 import { stepsAmong } from "../lib/step_order.ts";
-import { playableSources } from "./player/sources.ts";
+import { usePlayback } from "./player/playback.ts";
 import { useShortcuts } from "./player/shortcuts.ts";
 import { Comments } from "./player/Comments.tsx";
 import { Header } from "./player/Header.tsx";
@@ -48,7 +45,6 @@ function canDelete(videoId: string, uid: string, owned: boolean): boolean {
 export function Player({ video: initial, annotations: initialAnnotations, startAt }: PlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
-  const [video, setVideo] = useState(initial);
   const collab = useCollab(initial.id, initialAnnotations);
   // Comments and guide steps share the document; they are shown apart.
   const annotations = useMemo(
@@ -56,20 +52,6 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     [collab.annotations],
   );
   const steps = useMemo(() => stepsAmong(collab.annotations), [collab.annotations]);
-  const [doc, setDoc] = useState<DocView>(initial.doc);
-  const [rendition, setRendition] = useState<RenditionView>(initial.rendition);
-  // What this browser says it plays; unknown on the server, so the first render offers every file.
-  const [canPlay, setCanPlay] = useState<((type: string) => boolean) | null>(null);
-  const choice = useMemo(
-    () =>
-      canPlay
-        ? playableSources(video.sources, canPlay)
-        : { sources: video.sources, playable: true },
-    [video.sources, canPlay],
-  );
-  // Every file failed although the browser claimed it could play one (a "maybe" that was wrong).
-  const [mediaFailed, setMediaFailed] = useState(false);
-  const unplayable = (!choice.playable || mediaFailed) && video.sources.length > 0;
   const [tab, setTab] = useState<"comments" | "steps">("comments");
   const [currentTime, setCurrentTime] = useState(startAt ?? 0);
   const [duration, setDuration] = useState<number | null>(initial.duration);
@@ -85,6 +67,20 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
   const resumeAt = useRef<{ time: number; play: boolean } | null>(
     startAt !== null ? { time: startAt, play: false } : null,
   );
+  const {
+    video,
+    setVideo,
+    doc,
+    setDoc,
+    choice,
+    unplayable,
+    mayGetPlayable,
+    docBusy,
+    onError,
+  } = usePlayback(initial, videoRef, resumeAt, {
+    onDuration: (d) => setDuration(d),
+    onNotice: (n) => setNotice(n),
+  });
 
   useEffect(() => {
     // Owned through the account, or (a video from before accounts) through its upload token.
@@ -98,25 +94,7 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     setAuthor(name);
     // Deletability depends on this browser's storage: render again now that it can be read.
     setTick((n) => n + 1);
-    const probe = document.createElement("video");
-    setCanPlay(() => (type: string) => probe.canPlayType(type) !== "");
   }, []);
-
-  // A changed list of <source>s is not picked up by the element by itself.
-  const sourcesKey = choice.sources.map((s) => s.url).join(" ");
-  const loadedSources = useRef(sourcesKey);
-  useEffect(() => {
-    if (loadedSources.current === sourcesKey) return;
-    loadedSources.current = sourcesKey;
-    const el = videoRef.current;
-    if (!el) return;
-    // Keep the place (or `?t=`, already applied) across the reload.
-    if (el.readyState >= 1 && !resumeAt.current) {
-      resumeAt.current = { time: el.currentTime, play: !el.paused };
-    }
-    setMediaFailed(false);
-    el.load();
-  }, [sourcesKey]);
 
   // Presence: who this viewer is (sent again after each reconnect).
   useEffect(() => {
@@ -131,58 +109,6 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     setCurrentTime(el.currentTime);
   }, [duration]);
 
-  /**
-   * Fetches the video again. Its URLs are swapped in (keeping the position) only when the current
-   * one failed, the status changed (the remuxed file replaces the raw upload), or the rendition
-   * this browser waits for arrived: every answer is freshly signed, so comparing URLs would reload
-   * the video on every poll.
-   */
-  const refresh = useCallback(async (failed: boolean) => {
-    const el = videoRef.current;
-    const fresh = await fetchVideo(initial.id).catch((err: Error) => err);
-    if (fresh instanceof Error) {
-      return (fresh as { status?: number }).status === 404 ? "gone" : "error";
-    }
-    setDoc(fresh.doc);
-    setRendition(fresh.rendition);
-    const awaited = unplayable && fresh.rendition.status !== video.rendition.status;
-    if (!failed && fresh.status === video.status && !awaited) return "same";
-    // Keep `?t=` if the very first load failed before reaching it.
-    if (el && el.readyState >= 1) resumeAt.current = { time: el.currentTime, play: !el.paused };
-    setVideo(fresh);
-    if (fresh.duration) setDuration(fresh.duration);
-    return "changed";
-  }, [video.status, video.rendition.status, unplayable]);
-
-  // While the video, its guide or its rendition is not final yet, follow them, less often while
-  // the tab is hidden.
-  const docBusy = doc.status === "pending" || doc.status === "running";
-  // Only a viewer who cannot play what is there waits for the rendition.
-  const renditionBusy = unplayable &&
-    (rendition.status === "pending" || rendition.status === "running");
-  // A version this browser plays may still come: the rendition is queued once processing ends.
-  const mayGetPlayable = renditionBusy || (unplayable && video.status === "processing");
-  useEffect(() => {
-    if (
-      video.status !== "processing" && video.status !== "recording" && !docBusy && !renditionBusy
-    ) {
-      return;
-    }
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const poll = async () => {
-      if (stopped) return;
-      const outcome = document.hidden ? "same" : await refresh(false);
-      if (outcome === "gone" || stopped) return;
-      timer = setTimeout(poll, document.hidden ? 15_000 : docBusy ? 1500 : 3000);
-    };
-    timer = setTimeout(poll, docBusy ? 1500 : 3000);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [video.status, docBusy, renditionBusy, refresh]);
-
   const regenerate = async () => {
     try {
       await regenerateDoc(video.id);
@@ -191,30 +117,6 @@ export function Player({ video: initial, annotations: initialAnnotations, startA
     } catch (err) {
       setNotice(`The guide was not started: ${(err as Error).message}`);
     }
-  };
-
-  /** A network error or an expired URL: a few fresh URLs, no endless loop on an unplayable file. */
-  const failures = useRef(0);
-  const onError = (e: Event) => {
-    // An error on the last <source>: every file failed (the element's own `error` stays null).
-    const fromSource = e.currentTarget instanceof HTMLSourceElement;
-    const code = videoRef.current?.error?.code;
-    if (
-      !fromSource && code !== MediaError.MEDIA_ERR_NETWORK &&
-      code !== MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED
-    ) {
-      return;
-    }
-    // Nothing here this browser plays: the rendition on its way will be loaded when it is made.
-    if (
-      (fromSource || code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED) &&
-      (rendition.status === "pending" || rendition.status === "running")
-    ) {
-      setMediaFailed(true);
-      return;
-    }
-    if (failures.current++ >= 3) return setNotice("The video cannot be played right now.");
-    setTimeout(() => refresh(true), 500 * failures.current);
   };
 
   useShortcuts(videoRef, seek, (at) => {
