@@ -201,6 +201,7 @@ Deno.test("what is already H.264 or AAC is copied, not encoded again; silence st
   assert.ok(!copyAll.includes("-vf"), "a copied stream is not filtered");
   const encode = renditionArgs("in", "out.mp4", { video: vp9, audio: null }, NEW_FFMPEG);
   assert.equal(encode[encode.indexOf("-c:v") + 1], "libx264");
+  assert.equal(encode[encode.indexOf("-level:v") + 1], "4.2", "a level phones accept");
   assert.ok(encode.includes("-an"));
   assert.ok(!encode.includes("0:a:0"));
   assert.ok(encode.includes("+faststart"));
