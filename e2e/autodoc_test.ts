@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { startJobs, startTestServer } from "../test_support/server.ts";
+import { jobRunnerFor, startJobs, startTestServer } from "../test_support/server.ts";
 import { cspViolations, launchBrowser, signInContext } from "../test_support/browser.ts";
 import { uploadRecording, waitFor, waitForDoc, waitForStatus } from "../test_support/helpers.ts";
 import { CONSOLE_SLIDES, makeSlideRecording } from "../test_support/slides.ts";
-import { videoJobRunner } from "../workers/jobs.ts";
 import { videoMetadata } from "./helpers.ts";
 
 const SCREENSHOTS = new URL("../docs/screenshots/", import.meta.url).pathname;
@@ -37,14 +36,7 @@ Deno.test({
     });
     await waitForStatus(server.url, id, "ready");
     const browser = await launchBrowser();
-    const runner = videoJobRunner(
-      server.config,
-      server.tools,
-      server.services.db.sql,
-      server.services.storage,
-      server.services.rooms,
-      { kinds: ["autodoc"], pollMs: 100 },
-    );
+    const runner = jobRunnerFor(server, ["autodoc"]);
     try {
       const page = await ownerPage(browser, server);
       await page.goto(`${server.url}/v/${id}`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { startTestServer } from "../test_support/server.ts";
+import { jobRunnerFor, startTestServer } from "../test_support/server.ts";
 import { cspViolations, launchBrowser } from "../test_support/browser.ts";
 import { makeWebm, probeMedia } from "../test_support/media.ts";
 import {
@@ -10,7 +10,6 @@ import {
   waitForRendition,
   waitForStatus,
 } from "../test_support/helpers.ts";
-import { videoJobRunner } from "../workers/jobs.ts";
 import { videoMetadata } from "./helpers.ts";
 
 /** Makes the page's browser say it plays no WebM, as Safari on an iPhone does. */
@@ -51,14 +50,7 @@ Deno.test({
     await waitForStatus(server.url, id, "ready");
     const dir = await Deno.makeTempDir({ prefix: "videoflow-e2e-rendition-" });
     const browser = await launchBrowser();
-    const runner = videoJobRunner(
-      server.config,
-      server.tools,
-      server.services.db.sql,
-      server.services.storage,
-      server.services.rooms,
-      { kinds: ["rendition"], pollMs: 100 },
-    );
+    const runner = jobRunnerFor(server, ["rendition"]);
     try {
       // A browser with WebM plays the remuxed WebM while the MP4 is being made.
       const chrome = await (await browser.newContext()).newPage();

@@ -190,10 +190,10 @@ export class ChildServer {
 }
 
 /**
- * Starts a job runner of `kinds` beside a test server (whose own runner was told to leave them),
- * polling every 100 ms; `tools` overrides its ffmpeg (a missing one, say). Dispose of it to stop it.
+ * A job runner of `kinds` beside a test server (whose own runner was told to leave them), polling
+ * every 100 ms, not started yet; `tools` overrides its ffmpeg (a missing one, say).
  */
-export function startJobs(
+export function jobRunnerFor(
   server: TestServer,
   kinds: string[],
   tools: Partial<Tools> = {},
@@ -206,6 +206,16 @@ export function startJobs(
     server.services.rooms,
     { kinds, pollMs: 100 },
   );
-  runner.start();
   return Object.assign(runner, { [Symbol.asyncDispose]: () => runner.stop() });
+}
+
+/** {@link jobRunnerFor}, started. Dispose of it to stop it. */
+export function startJobs(
+  server: TestServer,
+  kinds: string[],
+  tools: Partial<Tools> = {},
+): JobRunner & AsyncDisposable {
+  const runner = jobRunnerFor(server, kinds, tools);
+  runner.start();
+  return runner;
 }

@@ -1,5 +1,6 @@
 /** The recorder's browser storage (IndexedDB), in memory, for Deno tests of the uploader. */
 import type { StoredRecording, UploadStore } from "../islands/recorder/store.ts";
+import { createRecording } from "../lib/ingest/client.ts";
 
 /** The browser's IndexedDB, in memory. */
 export class MemoryStore implements UploadStore {
@@ -26,4 +27,23 @@ export class MemoryStore implements UploadStore {
     this.chunks.clear();
     return Promise.resolve();
   }
+}
+
+/** Starts a recording on `server` as the recorder page does, and its record in browser storage. */
+export async function newStoredRecording(
+  server: { url: string; cookie: string },
+  durationMs = 0,
+): Promise<StoredRecording> {
+  const created = await createRecording(server.url, {
+    mimeType: "video/webm;codecs=vp8,opus",
+  }, server);
+  return {
+    id: created.id,
+    token: created.uploadToken,
+    ingestUrl: created.ingestUrl,
+    title: null,
+    lastSeq: -1,
+    durationMs,
+    startedAt: Date.now(),
+  };
 }

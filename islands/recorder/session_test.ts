@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { createRecording } from "../../lib/ingest/client.ts";
 import { startTestServer } from "../../test_support/server.ts";
 import { makeWebm, sha256, splitEvenly } from "../../test_support/media.ts";
 import { originalKey, readObject } from "../../test_support/helpers.ts";
-import { MemoryStore } from "../../test_support/upload_store.ts";
-import type { StoredRecording } from "./store.ts";
+import { MemoryStore, newStoredRecording } from "../../test_support/upload_store.ts";
 import { Uploader } from "./uploader.ts";
 import { type ChunkSource, RecordingSession, type SessionPhase } from "./session.ts";
 
@@ -44,18 +42,7 @@ class FakeRecorder implements ChunkSource {
 
 async function newSession(chunks: Uint8Array[]) {
   const server = await startTestServer();
-  const created = await createRecording(server.url, {
-    mimeType: "video/webm;codecs=vp8,opus",
-  }, server);
-  const rec: StoredRecording = {
-    id: created.id,
-    token: created.uploadToken,
-    ingestUrl: created.ingestUrl,
-    title: null,
-    lastSeq: -1,
-    durationMs: 0,
-    startedAt: 0,
-  };
+  const rec = await newStoredRecording(server);
   const up = new Uploader(rec, new MemoryStore(), () => {});
   up.start();
   let clock = 1_000_000;

@@ -1,28 +1,15 @@
 import assert from "node:assert/strict";
-import { createRecording } from "../../lib/ingest/client.ts";
 import { startTestServer } from "../../test_support/server.ts";
 import { makeWebm, sha256, splitEvenly } from "../../test_support/media.ts";
 import { originalKey, readObject } from "../../test_support/helpers.ts";
-import type { StoredRecording } from "./store.ts";
-import { MemoryStore } from "../../test_support/upload_store.ts";
+import { MemoryStore, newStoredRecording } from "../../test_support/upload_store.ts";
 import { type Transport, Uploader, type UploadState } from "./uploader.ts";
 
 async function upload(transport: Transport | undefined) {
   await using server = await startTestServer();
   const bytes = await Deno.readFile(await makeWebm(24, 5000));
   const chunks = splitEvenly(bytes, 8);
-  const created = await createRecording(server.url, {
-    mimeType: "video/webm;codecs=vp8,opus",
-  }, server);
-  const rec: StoredRecording = {
-    id: created.id,
-    token: created.uploadToken,
-    ingestUrl: created.ingestUrl,
-    title: null,
-    lastSeq: -1,
-    durationMs: 24_000,
-    startedAt: Date.now(),
-  };
+  const rec = await newStoredRecording(server, 24_000);
   const store = new MemoryStore();
   const states: UploadState[] = [];
   const up = new Uploader(rec, store, (s) => states.push(s), transport);
