@@ -83,13 +83,13 @@ function wrapperPackageJson(tool: Tool): string {
 
 /**
  * The bundled binary of `tool` for this platform, made executable (Deno runs no install scripts,
- * and the ffprobe package ships its binary without the executable bit); null when no package
- * exists for this platform.
+ * and the ffprobe package ships its binary without the executable bit) and tried once (`runs`);
+ * null when no package exists for this platform.
  */
 export async function bundledTool(
   tool: Tool,
   dataDir: string,
-): Promise<{ path: string; version: string; label: string } | null> {
+): Promise<{ path: string; version: string; label: string; runs: boolean } | null> {
   const pkgName = `@${tool}-installer/${npmPlatform()}`;
   let pkgJsonPath: string;
   try {
@@ -105,7 +105,8 @@ export async function bundledTool(
   if (Deno.build.os !== "windows" && ((info.mode ?? 0) & 0o111) !== 0o111) {
     await Deno.chmod(path, 0o755).catch(() => {});
   }
-  if (!(await toolVersion(path))) {
+  let runs = (await toolVersion(path)) !== null;
+  if (!runs) {
     // A read-only or noexec npm cache: a copy of our own, once per version.
     const copy = resolve(
       dataDir,
@@ -120,12 +121,14 @@ export async function bundledTool(
       await Deno.rename(tmp, copy);
     }
     path = copy;
+    runs = (await toolVersion(path)) !== null;
   }
   // The package names the build (a date and a git hash) in a field named after the tool; the
   // binary itself reports only a git snapshot number.
   return {
     path,
     version: pkg.version,
+    runs,
     label: `npm ${pkgName} (build ${pkg[tool] ?? "unknown"})`,
   };
 }
@@ -149,7 +152,7 @@ async function locate(tool: Tool, configured: string | null, dataDir: string): P
       `${tool} is not on the PATH and no bundled build exists for ${npmPlatform()}: install ${tool} (apt-get install ffmpeg) or set ${variable} to its path`,
     );
   }
-  if (!(await toolVersion(bundled.path))) {
+  if (!bundled.runs) {
     throw new ConfigError(
       `the bundled ${tool} (${bundled.path}) does not run: install ${tool} (apt-get install ffmpeg) or set ${variable} to its path`,
     );

@@ -7,7 +7,6 @@
 import type { VideoRow } from "../lib/videos/mod.ts";
 import {
   markGuideDone,
-  markGuideFailed,
   markGuideRetrying,
   markGuideRunning,
   recordGuideImages,
@@ -59,7 +58,7 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
   // must not mark the video as running again.
   let ended = false;
   const progress = async (percent: number) => {
-    if (!ended) await setProgress(sql, video.id, percent);
+    if (!ended) await markGuideRunning(sql, video.id, percent);
   };
   await progress(0);
   const dir = await Deno.makeTempDir({ prefix: "videoflow-autodoc-" });
@@ -165,13 +164,4 @@ export async function autodocVideo(deps: AutodocDeps, job: Job): Promise<Autodoc
 /** The longest decoding may take: far past what it needs (about 0.02 s per second of video). */
 function decodeTimeoutMs(durationS: number): number {
   return Math.max(600, durationS * 2) * 1000;
-}
-
-function setProgress(sql: Sql, videoId: string, percent: number): Promise<void> {
-  return markGuideRunning(sql, videoId, percent);
-}
-
-/** Records that a video's guide could not be made, with the reason users see. */
-export function markDocFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
-  return markGuideFailed(sql, videoId, reason);
 }

@@ -6,9 +6,10 @@ import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
 import type { Rooms } from "../lib/collab/rooms.ts";
 import { type JobHandler, JobRunner } from "../lib/jobs/runner.ts";
-import { markVideoFailed, remuxVideo } from "./remux.ts";
-import { autodocVideo, markDocFailed } from "./autodoc.ts";
-import { markRenditionFailed, renditionVideo } from "./rendition.ts";
+import { remuxVideo } from "./remux.ts";
+import { autodocVideo } from "./autodoc.ts";
+import { renditionVideo } from "./rendition.ts";
+import { markFailed, markGuideFailed, markRenditionFailed } from "../lib/videos/lifecycle.ts";
 import { reap } from "./reaper.ts";
 
 /** Tuning of {@link videoJobRunner}. */
@@ -58,9 +59,10 @@ export function videoJobRunner(
     background: ["rendition"],
     onGiveUp: async (job, error) => {
       if (!job.videoId) return;
-      if (job.kind === "autodoc") return await markDocFailed(sql, job.videoId, error);
+      if (job.kind === "autodoc") return await markGuideFailed(sql, job.videoId, error);
       if (job.kind === "rendition") return await markRenditionFailed(sql, job.videoId, error);
-      await markVideoFailed(sql, job.videoId, error);
+      // The remux: the raw upload stays playable; no guide or rendition can be made either.
+      await markFailed(sql, job.videoId, error);
     },
     periodic: [{
       name: "reaper",

@@ -5,7 +5,7 @@
  * MP4 rendition. The video streams through a temporary file, never through memory.
  */
 import type { VideoRow } from "../lib/videos/mod.ts";
-import { markFailed, markReady } from "../lib/videos/lifecycle.ts";
+import { markReady } from "../lib/videos/lifecycle.ts";
 import { join } from "node:path";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
@@ -131,12 +131,4 @@ async function makeThumbnail(tools: Tools, video: string, out: string, duration:
   await ffmpeg(tools, args(at));
   const made = await Deno.stat(out).then((s) => s.size > 0).catch(() => false);
   if (!made && at > 0) await ffmpeg(tools, args(0));
-}
-
-/**
- * Records on the video that its processing failed for good; the raw upload stays playable. No
- * guide can be made either, for the same reason.
- */
-export async function markVideoFailed(sql: Sql, videoId: string, reason: string): Promise<void> {
-  await markFailed(sql, videoId, reason);
 }

@@ -5,12 +5,7 @@
  * encoded again. The file streams through a temporary directory, never through memory.
  */
 import type { VideoRow } from "../lib/videos/mod.ts";
-import {
-  dropRendition,
-  markRenditionDone,
-  markRenditionFailed as renditionFailed,
-  startRendition,
-} from "../lib/videos/lifecycle.ts";
+import { dropRendition, markRenditionDone, startRendition } from "../lib/videos/lifecycle.ts";
 import { join } from "node:path";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Storage } from "../lib/storage/s3.ts";
@@ -188,13 +183,4 @@ export async function renditionVideo(deps: RenditionDeps, job: Job): Promise<voi
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
-}
-
-/** Records that the rendition failed for good; the WebM still plays where WebM plays. */
-export async function markRenditionFailed(
-  sql: Sql,
-  videoId: string,
-  reason: string,
-): Promise<void> {
-  await renditionFailed(sql, videoId, reason);
 }

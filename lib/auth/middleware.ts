@@ -21,8 +21,13 @@ export interface AppEnv {
 /** A request context of VideoFlow's routes. */
 export type AppCtx = Context<AppEnv>;
 
-/** Paths that never need a person: files and health, served without a database query. */
-const ANONYMOUS = /^\/(static|media)\/|^\/healthz$/;
+/**
+ * Paths that look nobody up: files and health; and the hot paths of recording and review, which
+ * answer to the upload token (chunks, the ingest socket) or read the cookie themselves when the
+ * socket opens (the live document), so a chunk costs no session query.
+ */
+const ANONYMOUS =
+  /^\/(static|media)\/|^\/healthz$|^\/api\/collab\/|^\/api\/videos\/[^/]+\/(ingest$|chunks\/)/;
 
 /** Puts the session's person (or null) on the context as `user`. */
 export function session(sql: Sql): MiddlewareHandler<AppEnv> {

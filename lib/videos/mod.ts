@@ -7,7 +7,6 @@ import type {
   VideoSource,
   VideoStatus,
 } from "../api/types.ts";
-import { markDeleting as toDeleting } from "./lifecycle.ts";
 import type { Sql } from "../db/mod.ts";
 import type { Storage } from "../storage/s3.ts";
 import type { Playback } from "../storage/playback.ts";
@@ -118,13 +117,8 @@ export async function updateVideo(
   return row ?? null;
 }
 
-/**
- * Marks a video as being deleted, so that no ingest session loads it and no page shows it any
- * more; returns false when it was already gone. Call {@link deleteVideo} after.
- */
-export function markDeleting(sql: Sql, id: string): Promise<boolean> {
-  return toDeleting(sql, id);
-}
+/** Marks a video as being deleted (see `lifecycle.ts`); call {@link deleteVideo} after. */
+export { markDeleting } from "./lifecycle.ts";
 
 /** Every key a video's objects can have, whatever its processing reached. */
 export function videoKeys(video: Pick<VideoRow, "id" | "s3_key">): string[] {
